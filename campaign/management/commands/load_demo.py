@@ -1,0 +1,208 @@
+"""Load demo content: letters, recommendations, updates, CMS pages, signatories.
+
+Idempotent: running it again finds what exists and adds only what is missing.
+"""
+
+import os
+
+from cms.api import add_plugin, create_page, create_page_content
+from cms.models import PageContent
+from cms.utils.apphook_reload import mark_urlconf_as_changed
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from djangocms_versioning.constants import DRAFT
+from djangocms_versioning.models import Version
+
+from campaign.demo import content
+from pages.models import Letter, PublicationStatus, Recommendation, Update
+from pages.services import recommendation_set_status
+from signatories.models import Signature, SignatureStatus
+from signatories.services import email_normalise, letter_recount
+
+EDITOR_USERNAME = "editor"
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+PAGE_TITLES = {
+    "home": {"en": "Home", "ru": "Главная", "de": "Start", "uk": "Головна"},
+    "letters": {
+        "en": "Open letters",
+        "ru": "Открытые письма",
+        "de": "Offene Briefe",
+        "uk": "Відкриті листи",
+    },
+}
+
+
+class Command(BaseCommand):
+    help = "Load demo letters, pages and signatories (safe to run again)."
+
+    def handle(self, *args, **options):
+        editor = self._editor()
+        site = Site.objects.get_current()
+        host = settings.SITE_URL.split("://", 1)[-1]
+        if site.domain != host:
+            site.domain, site.name = host, "Open Letters"
+            site.save()
+        with transaction.atomic():
+            letters = [self._letter(data) for data in content.LETTERS]
+            for data in content.SITE_UPDATES:
+                self._update(None, data)
+        with transaction.atomic():
+            self._pages(editor, letters)
+        with transaction.atomic():
+            for letter in letters:
+                self._signatories(letter, content.DEMO_SIGNATORIES.get(letter.slug, []))
+        mark_urlconf_as_changed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {len(letters)} letters, "
+                f"{Update.objects.count()} updates, "
+                f"{Signature.objects.count()} signatures."
+            )
+        )
+
+    def _editor(self):
+        User = get_user_model()
+        password = os.environ.get("DEMO_EDITOR_PASSWORD", "editor-demo-2026")
+        user, created = User.objects.get_or_create(
+            username=EDITOR_USERNAME,
+            defaults={"is_staff": True, "is_superuser": True,
+                      "email": "editor@localhost"},
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        return user
+
+    def _set_translations(self, obj, translations, fields):
+        for language, values in translations.items():
+            obj.set_current_language(language)
+            for field in fields:
+                setattr(obj, field, values.get(field, ""))
+        obj.save()
+
+    def _letter(self, data) -> Letter:
+        letter, _created = Letter.objects.get_or_create(
+            slug=data["slug"],
+            defaults={
+                "status": PublicationStatus.PUBLISHED,
+                "published_on": data["published_on"],
+                "goal": data["goal"],
+                "requires_approval": data["requires_approval"],
+                "allow_individuals": data["allow_individuals"],
+                "signing_closes": (
+                    timezone.make_aware(
+                        timezone.datetime.combine(data["signing_closes"],
+                                                  timezone.datetime.min.time())
+                    )
+                    if data["signing_closes"]
+                    else None
+                ),
+            },
+        )
+        self._set_translations(
+            letter, data["translations"], ["title", "recipient", "sender", "summary",
+                                           "body"]
+        )
+        for number, rec in enumerate(data["recommendations"], start=1):
+            recommendation, _ = Recommendation.objects.get_or_create(
+                letter=letter, number=number
+            )
+            self._set_translations(recommendation, rec["translations"],
+                                   ["title", "body", "response"])
+            recommendation_set_status(
+                recommendation=recommendation,
+                status=rec["status"],
+                changed_on=rec["status_date"] or data["published_on"],
+            )
+        for update in data["updates"]:
+            self._update(letter, update)
+        return letter
+
+    def _update(self, letter, data) -> Update:
+        title = data["translations"]["en"]["title"]
+        update = Update.objects.filter(
+            letter=letter,
+            published_on=data["date"],
+            translations__language_code="en",
+            translations__title=title,
+        ).first() or Update(
+            letter=letter, published_on=data["date"], status=PublicationStatus.PUBLISHED
+        )
+        self._set_translations(update, data["translations"], ["title", "body"])
+        return update
+
+    def _pages(self, editor, letters) -> None:
+        if PageContent.admin_manager.filter(page__reverse_id="home").exists():
+            return
+        home = self._page(editor, "home", "cms/home.html", reverse_id="home")
+        with transaction.atomic():
+            home.set_as_homepage()
+        self._page(
+            editor,
+            "letters",
+            "cms/page.html",
+            reverse_id="letters",
+            apphook="LettersApphook",
+            apphook_namespace="letters",
+        )
+        for language in LANGUAGES:
+            page_content = PageContent.admin_manager.get(page=home, language=language)
+            placeholder = page_content.get_placeholders().get(slot="content")
+            add_plugin(placeholder, "TextPlugin", language,
+                       body=content.HOME_INTRO.get(language, content.HOME_INTRO["en"]))
+            for letter in letters:
+                add_plugin(placeholder, "LetterTeaserPlugin", language, letter=letter)
+            add_plugin(placeholder, "UpdatesPlugin", language, limit=3)
+        for page_content in PageContent.admin_manager.filter(page__in=[home]):
+            self._publish(page_content, editor)
+        for page_content in PageContent.admin_manager.filter(page__reverse_id="letters"):
+            self._publish(page_content, editor)
+
+    def _page(self, editor, key, template, **kwargs):
+        titles = PAGE_TITLES[key]
+        page = create_page(
+            titles["en"], template, "en", slug=key, created_by=editor,
+            in_navigation=True, **kwargs
+        )
+        for language in LANGUAGES[1:]:
+            create_page_content(language, titles[language], page, slug=key,
+                                created_by=editor, in_navigation=True)
+        return page
+
+    def _publish(self, page_content, editor) -> None:
+        version = Version.objects.get_for_content(page_content)
+        if version.state == DRAFT:
+            version.publish(editor)
+
+    def _signatories(self, letter, rows) -> None:
+        now = timezone.now()
+        for row in rows:
+            email = email_normalise(row["contact_email"])
+            if Signature.objects.filter(letter=letter, email_normalised=email).exists():
+                continue
+            status = (
+                SignatureStatus.APPROVED if letter.requires_approval
+                else SignatureStatus.CONFIRMED
+            )
+            # Demo rows arrive already confirmed: no emails go to .example addresses.
+            Signature.objects.create(
+                letter=letter,
+                organisation=row["organisation"],
+                website=row["website"],
+                country=row["country"],
+                organisation_type=row["kind"],
+                contact_name=row["contact_name"],
+                contact_role=row["contact_role"],
+                contact_email=row["contact_email"],
+                email_normalised=email,
+                comment=row["comment"],
+                is_public=row["public"],
+                status=status,
+                confirmed_at=now,
+                reviewed_at=now if letter.requires_approval else None,
+            )
+        letter_recount(letter=letter)

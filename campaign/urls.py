@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from pages.sitemaps import LetterSitemap
+from . import views
+
+sitemaps = {"letters": LetterSitemap}
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/", include("signatories.api_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("sign/", include("signatories.urls")),
+    path("", include("cms.urls")),
+)

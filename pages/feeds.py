@@ -1,0 +1,34 @@
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import update_list_public
+
+
+class UpdatesFeed(Feed):
+    title = _("Campaign updates")
+    description = _("News about our open letters and what their recipients did.")
+
+    def link(self):
+        return reverse("letters:update-list")
+
+    def items(self):
+        return update_list_public(limit=30)
+
+    def item_title(self, item):
+        return item.safe_translation_getter("title", any_language=True)
+
+    def item_description(self, item):
+        return item.safe_translation_getter("body", any_language=True)
+
+    def item_pubdate(self, item):
+        return timezone.make_aware(datetime.combine(item.published_on, time(12)))
+
+
+class UpdatesAtomFeed(UpdatesFeed):
+    feed_type = Atom1Feed
+    subtitle = UpdatesFeed.description

@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Letter, validate_letter_slug
+from .services import letter_create
+
+
+class LetterWizardForm(forms.Form):
+    """Create a draft letter in one step (django CMS "Create" wizard)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        validators=[validate_letter_slug],
+        help_text=_("Part of the web address, in Latin letters, e.g. stop-the-raids."),
+    )
+    recipient = forms.CharField(label=_("Recipient"), max_length=300)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    body = forms.CharField(label=_("Text of the letter"), widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        # Passed by django CMS's wizard view; we only need the language.
+        self.language_code = kwargs.pop("wizard_language", None) or "en"
+        for key in ("wizard_page", "wizard_site", "wizard_request"):
+            kwargs.pop(key, None)
+        super().__init__(*args, **kwargs)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Letter.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("A letter with this address already exists."))
+        return slug
+
+    def save(self) -> Letter:
+        # The wizard API requires save(); the work is the service's.
+        return letter_create(language=self.language_code, **self.cleaned_data)

@@ -1,0 +1,35 @@
+"""Reads for the public site. Drafts are visible to staff only."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from .models import Letter, PublicationStatus, Recommendation, Update
+
+
+def letter_list_public() -> QuerySet[Letter]:
+    return Letter.objects.published().prefetch_related("translations")
+
+
+def letter_get_public(*, slug: str, include_drafts: bool = False) -> Letter:
+    """Return the letter with recommendations prefetched, or raise Http404."""
+    letters = Letter.objects.all() if include_drafts else Letter.objects.published()
+    recommendations = Recommendation.objects.prefetch_related("translations", "history")
+    try:
+        return letters.prefetch_related(
+            "translations", Prefetch("recommendations", queryset=recommendations)
+        ).get(slug=slug)
+    except Letter.DoesNotExist:
+        raise Http404("No such letter.") from None
+
+
+def update_list_public(*, letter: Letter | None = None, limit: int | None = None):
+    """Published updates, newest first; for one letter, or all from published letters."""
+    updates = (
+        Update.objects.published()
+        .exclude(letter__status=PublicationStatus.DRAFT)
+        .select_related("letter")
+        .prefetch_related("translations", "letter__translations")
+    )
+    if letter is not None:
+        updates = updates.filter(letter=letter)
+    return updates[:limit] if limit else updates

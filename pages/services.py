@@ -1,0 +1,59 @@
+"""Writes for letters and recommendations."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Letter, Recommendation, RecommendationStatusChange
+
+
+@transaction.atomic
+def letter_create(
+    *,
+    slug: str,
+    language: str,
+    title: str,
+    recipient: str,
+    sender: str = "",
+    summary: str = "",
+    body: str = "",
+    goal: int = 100,
+    requires_approval: bool = False,
+    allow_individuals: bool = False,
+) -> Letter:
+    """Create a draft letter with its text in one language."""
+    letter = Letter(
+        slug=slug,
+        goal=goal,
+        requires_approval=requires_approval,
+        allow_individuals=allow_individuals,
+    )
+    letter.set_current_language(language)
+    letter.title, letter.recipient, letter.sender = title, recipient, sender
+    letter.summary, letter.body = summary, body
+    letter.full_clean()
+    letter.save()
+    return letter
+
+
+@transaction.atomic
+def recommendation_set_status(
+    *,
+    recommendation: Recommendation,
+    status: str,
+    changed_on: datetime.date | None = None,
+) -> Recommendation:
+    """Set the status and record it in the history; the same status twice is a no-op."""
+    changed_on = changed_on or timezone.localdate()
+    locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if locked.status == status and locked.history.exists():
+        return locked
+    RecommendationStatusChange.objects.create(
+        recommendation=locked, status=status, changed_on=changed_on
+    )
+    Recommendation.objects.filter(pk=locked.pk).update(
+        status=status, status_changed_on=changed_on
+    )
+    locked.status, locked.status_changed_on = status, changed_on
+    return locked

@@ -1,0 +1,15 @@
+"""URLs mounted by the letters apphook (see cms_apps.py)."""
+
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("", views.letter_list, name="letter-list"),
+    path("updates/", views.update_list, name="update-list"),
+    path("feed/", feeds.UpdatesFeed(), name="feed-rss"),
+    path("feed/atom/", feeds.UpdatesAtomFeed(), name="feed-atom"),
+    path("<slug:slug>/", views.letter_detail, name="letter-detail"),
+]

@@ -1,0 +1,164 @@
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import LazyTypedChoiceField
+from django_countries import countries
+from PIL import Image
+
+from .models import OrganisationType, SignerKind
+
+ALLOWED_LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+
+def _clean_text(value: str) -> str:
+    """Collapse whitespace and drop control characters from a one-line field."""
+    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C")
+    return " ".join(value.split())
+
+
+class SignatureForm(forms.Form):
+    """The sign-on form. It validates; signatories.services stores."""
+
+    kind = forms.ChoiceField(
+        label=_("I sign"),
+        choices=[
+            (SignerKind.ORGANISATION, _("on behalf of an organisation")),
+            (SignerKind.INDIVIDUAL, _("as an individual")),
+        ],
+        initial=SignerKind.ORGANISATION,
+        widget=forms.RadioSelect,
+    )
+    organisation = forms.CharField(label=_("Organisation name"), max_length=200,
+                                   required=False)
+    website = forms.URLField(label=_("Website"), max_length=300, required=False,
+                             assume_scheme="https")
+    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+    organisation_type = forms.ChoiceField(
+        label=_("Type of organisation"),
+        choices=[("", "—"), *OrganisationType.choices],
+        required=False,
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_role = forms.CharField(label=_("Role"), max_length=200, required=False)
+    contact_email = forms.EmailField(
+        label=_("Contact email"),
+        max_length=254,
+        help_text=_("We send a confirmation link here. It is never shown publicly."),
+    )
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("Optional. PNG, JPEG, GIF or WebP, at most 2 MB."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(
+            attrs={"rows": 3}
+        )
+    )
+    is_public = forms.BooleanField(
+        label=_("List us publicly"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick this if being named could put you at risk: your signature is "
+            "counted, but your name is never shown."
+        ),
+    )
+    newsletter = forms.BooleanField(
+        label=_("Send us occasional news about this campaign"),
+        required=False,
+        initial=False,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the data above is stored to count and, if chosen, list our "
+            "signature. It can be withdrawn at any time with the link in the email."
+        ),
+        required=True,
+    )
+    # Honeypot: hidden from people, tempting to bots. Filled in means "drop quietly".
+    fax_number = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, letter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.letter = letter
+        if not letter.allow_individuals:
+            del self.fields["kind"]
+        self.fields["fax_number"].widget.attrs.update(
+            {"autocomplete": "off", "tabindex": "-1"}
+        )
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("fax_number"))
+
+    def clean_organisation(self):
+        return _clean_text(self.cleaned_data["organisation"])
+
+    def clean_contact_name(self):
+        value = _clean_text(self.cleaned_data["contact_name"])
+        if not value:
+            raise forms.ValidationError(_("Please enter a name."))
+        return value
+
+    def clean_contact_role(self):
+        return _clean_text(self.cleaned_data["contact_role"])
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo:
+            return None
+        if logo.size > settings.LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is too large (at most 2 MB)."))
+        image = getattr(logo, "image", None)
+        if image is None or image.format not in ALLOWED_LOGO_FORMATS:
+            raise forms.ValidationError(
+                _("Upload a PNG, JPEG, GIF or WebP image.")
+            )
+        if image.width * image.height > settings.LOGO_MAX_PIXELS:
+            raise forms.ValidationError(_("The logo is too large in pixels."))
+        return logo
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind") or SignerKind.ORGANISATION
+        data["kind"] = kind
+        if kind == SignerKind.ORGANISATION:
+            if not data.get("organisation") and "organisation" not in self.errors:
+                self.add_error("organisation", _("Please enter the organisation's name."))
+            if not data.get("organisation_type") and "organisation_type" not in self.errors:
+                self.add_error("organisation_type", _("Please choose a type."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        """The cleaned data as keyword arguments for ``signature_create``."""
+        fields = (
+            "kind", "organisation", "website", "country", "organisation_type",
+            "contact_name", "contact_role", "contact_email", "logo", "comment",
+            "is_public", "newsletter",
+        )
+        return {name: self.cleaned_data.get(name) for name in fields} | {
+            "organisation": self.cleaned_data.get("organisation") or "",
+            "website": self.cleaned_data.get("website") or "",
+            "organisation_type": self.cleaned_data.get("organisation_type") or "",
+            "contact_role": self.cleaned_data.get("contact_role") or "",
+            "comment": self.cleaned_data.get("comment") or "",
+        }
+
+
+class ResendForm(forms.Form):
+    contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept for the record, not sent)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+
+# PIL must refuse decompression bombs before our own pixel check runs.
+Image.MAX_IMAGE_PIXELS = 50_000_000

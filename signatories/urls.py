@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "signatories"
+
+urlpatterns = [
+    path("confirm/<int:signature_id>/<str:token>/", views.confirm, name="confirm"),
+    path("withdraw/<int:signature_id>/<str:token>/", views.withdraw, name="withdraw"),
+    path("logo/<int:signature_id>.png", views.logo, name="logo"),
+    path("<slug:slug>/", views.sign, name="sign"),
+    path("<slug:slug>/thanks/", views.sign_done, name="sign-done"),
+    path("<slug:slug>/new-link/", views.resend, name="resend"),
+]

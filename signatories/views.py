@@ -1,0 +1,173 @@
+"""HTML views for signing. They parse input, call one service, and render."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pages.selectors import letter_get_public
+
+from . import selectors, services
+from .forms import ResendForm, SignatureForm
+from .models import SignatureStatus
+from .ratelimits import client_ip, signing_rate_limited
+from .tokens import confirm_token, withdraw_token
+
+LINK_TOKEN = "link"  # stands in for the real token once it is in the session
+
+
+def rate_limited_response(request, letter=None):
+    return render(request, "signatories/rate_limited.html", {"letter": letter},
+                  status=429)
+
+
+def closed_response(request, letter, status=409):
+    context = {
+        "letter": letter,
+        "count": selectors.letter_signature_count(letter=letter),
+    }
+    return render(request, "signatories/closed.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request, slug: str):
+    letter = letter_get_public(slug=slug)
+    if not letter.is_signing_open():
+        return closed_response(request, letter, status=409 if request.method == "POST" else 200)
+    if request.method == "GET":
+        form = SignatureForm(letter=letter)
+        return render(request, "signatories/sign.html", {"letter": letter, "form": form})
+    form = SignatureForm(request.POST, request.FILES, letter=letter)
+    if not form.is_valid():
+        return render(
+            request, "signatories/sign.html", {"letter": letter, "form": form}, status=400
+        )
+    done = redirect("signatories:sign-done", slug=letter.slug)
+    if form.is_spam:
+        return done  # look the same to a bot; store nothing
+    if signing_rate_limited(request, email=form.cleaned_data["contact_email"]):
+        return rate_limited_response(request, letter)
+    try:
+        services.signature_create(
+            letter=letter,
+            language=get_language(),
+            client_ip=client_ip(request),
+            **form.service_kwargs(),
+        )
+    except services.SigningClosed:
+        return closed_response(request, letter)
+    except services.SigningNotAllowed:
+        form.add_error("kind", _("This letter is signed by organisations only."))
+        return render(
+            request, "signatories/sign.html", {"letter": letter, "form": form}, status=400
+        )
+    return done
+
+
+@require_GET
+def sign_done(request, slug: str):
+    letter = letter_get_public(slug=slug)
+    return render(request, "signatories/sign_done.html", {"letter": letter})
+
+
+@require_http_methods(["GET", "POST"])
+def resend(request, slug: str):
+    letter = letter_get_public(slug=slug)
+    form = ResendForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "signatories/resend.html",
+                          {"letter": letter, "form": form}, status=400)
+        if signing_rate_limited(request, email=form.cleaned_data["contact_email"]):
+            return rate_limited_response(request, letter)
+        services.signature_resend(
+            letter=letter, contact_email=form.cleaned_data["contact_email"]
+        )
+        return redirect("signatories:sign-done", slug=letter.slug)
+    return render(request, "signatories/resend.html", {"letter": letter, "form": form})
+
+
+def _token_from_session(request, *, key: str, signature_id: int, token: str):
+    """Move the token from the URL into the session (no Referer leak), like Django's
+    password reset. Returns (redirect, None) first, then (None, token)."""
+    session_key = f"signatories-{key}-{signature_id}"
+    if token != LINK_TOKEN:
+        request.session[session_key] = token
+        url = request.path.replace(token, LINK_TOKEN)
+        return HttpResponseRedirect(url), None
+    return None, request.session.get(session_key)
+
+
+def _signature_or_none(signature_id: int):
+    from .models import Signature
+
+    return Signature.objects.select_related("letter").filter(pk=signature_id).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, signature_id: int, token: str):
+    response, token = _token_from_session(
+        request, key="confirm", signature_id=signature_id, token=token
+    )
+    if response:
+        return response
+    signature = _signature_or_none(signature_id)
+    if signature and signature.status != SignatureStatus.PENDING and signature.confirmed_at:
+        return render(request, "signatories/confirmed.html",
+                      {"letter": signature.letter, "signature": signature})
+    if not confirm_token.check_token(signature, token):
+        letter = signature.letter if signature else None
+        return render(request, "signatories/link_invalid.html",
+                      {"letter": letter, "form": ResendForm()}, status=400)
+    if request.method == "GET":
+        return render(request, "signatories/confirm.html",
+                      {"letter": signature.letter, "signature": signature})
+    confirmed = services.signature_confirm(signature_id=signature_id, token=token)
+    if confirmed is None:
+        return render(request, "signatories/link_invalid.html",
+                      {"letter": signature.letter, "form": ResendForm()}, status=400)
+    request.session.pop(f"signatories-confirm-{signature_id}", None)
+    return render(request, "signatories/confirmed.html",
+                  {"letter": confirmed.letter, "signature": confirmed})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request, signature_id: int, token: str):
+    response, token = _token_from_session(
+        request, key="withdraw", signature_id=signature_id, token=token
+    )
+    if response:
+        return response
+    signature = _signature_or_none(signature_id)
+    if not withdraw_token.check_token(signature, token):
+        letter = signature.letter if signature else None
+        return render(request, "signatories/link_invalid.html",
+                      {"letter": letter, "form": ResendForm()}, status=400)
+    if request.method == "GET":
+        return render(request, "signatories/withdraw.html",
+                      {"letter": signature.letter, "signature": signature})
+    services.signature_withdraw(signature_id=signature_id, token=token)
+    request.session.pop(f"signatories-withdraw-{signature_id}", None)
+    messages.success(request, _("Your signature was withdrawn and your details erased."))
+    url = signature.letter.get_absolute_url() or reverse("pages-root")
+    return redirect(url)
+
+
+@require_GET
+def logo(request, signature_id: int):
+    signature = selectors.signature_public_logo(signature_id=signature_id)
+    if signature is None:
+        raise Http404("No such logo.")
+    try:
+        handle = signature.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404("No such logo.") from None
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
