@@ -1,4 +1,4 @@
-"""The Celery app: configured from Django settings (``CELERY_*``), tasks autodiscovered."""
+"""The Celery app: configured from ``CELERY_*`` settings; tasks autodiscovered."""
 
 import os
 

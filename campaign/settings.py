@@ -125,9 +125,7 @@ if REDIS_URL:
     }
 else:
     # One development process: a local-memory cache is enough (rate limits included).
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -181,6 +179,7 @@ PARLER_DEFAULT_LANGUAGE_CODE = "en"
 TEXT_INLINE_EDITING = True
 
 STATIC_URL = "static/"
+WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT = RUN_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
@@ -263,7 +262,7 @@ EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=6)
 SIGNATURE_RATE_IP = env("SIGNATURE_RATE_IP", default="10/h")
 SIGNATURE_RATE_EMAIL = env("SIGNATURE_RATE_EMAIL", default="5/h")
 RATELIMIT_USE_CACHE = "default"
-# Behind a proxy, name the header it sets (e.g. HTTP_X_FORWARDED_FOR); its last hop wins.
+# Behind a proxy, name the header it sets (HTTP_X_FORWARDED_FOR); its last hop wins.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
@@ -317,7 +316,9 @@ SILENCED_SYSTEM_CHECKS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from pages.sitemaps import LetterSitemap
+
 from . import views
 
 sitemaps = {"letters": LetterSitemap}

@@ -58,9 +58,7 @@ class Letter(TranslatableModel):
     requires_approval = models.BooleanField(
         _("signatures need an editor's approval"), default=False
     )
-    allow_individuals = models.BooleanField(
-        _("individuals may sign"), default=False
-    )
+    allow_individuals = models.BooleanField(_("individuals may sign"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,7 +93,7 @@ class Letter(TranslatableModel):
         return self.status == PublicationStatus.PUBLISHED
 
     def is_signing_open(self, *, now=None) -> bool:
-        """Return whether signatures are accepted at ``now`` (published and in window)."""
+        """Return whether signatures are accepted at ``now`` (published, in window)."""
         now = now or timezone.now()
         if not self.is_published:
             return False
@@ -220,7 +218,9 @@ class Update(TranslatableModel):
 class LetterPluginModel(CMSPlugin):
     """A plugin that shows something about one letter."""
 
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, verbose_name=_("letter")
+    )
 
     def __str__(self) -> str:
         return str(self.letter)

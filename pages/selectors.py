@@ -23,7 +23,7 @@ def letter_get_public(*, slug: str, include_drafts: bool = False) -> Letter:
 
 
 def update_list_public(*, letter: Letter | None = None, limit: int | None = None):
-    """Published updates, newest first; for one letter, or all from published letters."""
+    """Published updates, newest first: of one letter, or of all published ones."""
     updates = (
         Update.objects.published()
         .exclude(letter__status=PublicationStatus.DRAFT)

@@ -123,8 +123,7 @@ class SignatureAdmin(admin.ModelAdmin):
     def email_failed(self, obj):
         return bool(obj.email_error)
 
-    @admin.action(description=_("Approve selected signatures"),
-                  permissions=["change"])
+    @admin.action(description=_("Approve selected signatures"), permissions=["change"])
     def approve(self, request, queryset):
         changed = services.signatures_approve(
             signature_ids=queryset.values_list("pk", flat=True), user=request.user
@@ -174,17 +173,24 @@ class SignatureAdmin(admin.ModelAdmin):
                     letter=signature.letter, contact_email=signature.contact_email
                 )
                 sent += 1
-        self.message_user(request, _("Queued emails for %d signatures (at most three "
-                                     "emails per signature).") % sent)
+        self.message_user(
+            request,
+            _("Queued emails for %d signatures (at most three emails per signature).")
+            % sent,
+        )
 
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        rows = queryset.order_by("pk").values(*[f for f, _l in COLUMNS]).iterator(
-            chunk_size=2000
+        rows = (
+            queryset.order_by("pk")
+            .values(*[f for f, _l in COLUMNS])
+            .iterator(chunk_size=2000)
         )
         response = StreamingHttpResponse(csv_rows(rows), content_type="text/csv")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="signatures-{stamp}.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="signatures-{stamp}.csv"'
+        )
         return response
 
     def get_urls(self):
@@ -208,12 +214,19 @@ class SignatureAdmin(admin.ModelAdmin):
             .order_by("day")
         )
         by_state = (
-            Signature.objects.values("status").annotate(n=Count("id")).order_by("status")
+            Signature.objects.values("status")
+            .annotate(n=Count("id"))
+            .order_by("status")
         )
         peak = max((row["n"] for row in per_day), default=0) or 1
         bars = [
-            {"day": row["day"], "n": row["n"], "x": i * 12,
-             "height": round(150 * row["n"] / peak), "y": 160 - round(150 * row["n"] / peak)}
+            {
+                "day": row["day"],
+                "n": row["n"],
+                "x": i * 12,
+                "height": round(150 * row["n"] / peak),
+                "y": 160 - round(150 * row["n"] / peak),
+            }
             for i, row in enumerate(per_day)
         ]
         labels = dict(SignatureStatus.choices)
@@ -226,7 +239,9 @@ class SignatureAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "bars": bars,
                 "width": max(len(bars) * 12, 120),
-                "by_state": [(labels.get(r["status"], r["status"]), r["n"]) for r in by_state],
+                "by_state": [
+                    (labels.get(r["status"], r["status"]), r["n"]) for r in by_state
+                ],
             },
         )
 

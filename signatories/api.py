@@ -172,8 +172,10 @@ def signature_create(request, letter):
     }
     form = SignatureForm(data, letter=letter)
     if not form.is_valid():
-        errors = {field: [e["message"] for e in errs]
-                  for field, errs in form.errors.get_json_data().items()}
+        errors = {
+            field: [e["message"] for e in errs]
+            for field, errs in form.errors.get_json_data().items()
+        }
         return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=400)
     if form.is_spam:
         return JsonResponse(ACCEPTED, status=202)

@@ -3,8 +3,8 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 from PIL import Image
 
 from .models import OrganisationType, SignerKind
@@ -30,10 +30,12 @@ class SignatureForm(forms.Form):
         initial=SignerKind.ORGANISATION,
         widget=forms.RadioSelect,
     )
-    organisation = forms.CharField(label=_("Organisation name"), max_length=200,
-                                   required=False)
-    website = forms.URLField(label=_("Website"), max_length=300, required=False,
-                             assume_scheme="https")
+    organisation = forms.CharField(
+        label=_("Organisation name"), max_length=200, required=False
+    )
+    website = forms.URLField(
+        label=_("Website"), max_length=300, required=False, assume_scheme="https"
+    )
     country = LazyTypedChoiceField(label=_("Country"), choices=countries)
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"),
@@ -53,9 +55,10 @@ class SignatureForm(forms.Form):
         help_text=_("Optional. PNG, JPEG, GIF or WebP, at most 2 MB."),
     )
     comment = forms.CharField(
-        label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(
-            attrs={"rows": 3}
-        )
+        label=_("Comment"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     is_public = forms.BooleanField(
         label=_("List us publicly"),
@@ -114,9 +117,7 @@ class SignatureForm(forms.Form):
             raise forms.ValidationError(_("The logo is too large (at most 2 MB)."))
         image = getattr(logo, "image", None)
         if image is None or image.format not in ALLOWED_LOGO_FORMATS:
-            raise forms.ValidationError(
-                _("Upload a PNG, JPEG, GIF or WebP image.")
-            )
+            raise forms.ValidationError(_("Upload a PNG, JPEG, GIF or WebP image."))
         if image.width * image.height > settings.LOGO_MAX_PIXELS:
             raise forms.ValidationError(_("The logo is too large in pixels."))
         return logo
@@ -127,17 +128,31 @@ class SignatureForm(forms.Form):
         data["kind"] = kind
         if kind == SignerKind.ORGANISATION:
             if not data.get("organisation") and "organisation" not in self.errors:
-                self.add_error("organisation", _("Please enter the organisation's name."))
-            if not data.get("organisation_type") and "organisation_type" not in self.errors:
+                self.add_error(
+                    "organisation", _("Please enter the organisation's name.")
+                )
+            if (
+                not data.get("organisation_type")
+                and "organisation_type" not in self.errors
+            ):
                 self.add_error("organisation_type", _("Please choose a type."))
         return data
 
     def service_kwargs(self) -> dict:
         """The cleaned data as keyword arguments for ``signature_create``."""
         fields = (
-            "kind", "organisation", "website", "country", "organisation_type",
-            "contact_name", "contact_role", "contact_email", "logo", "comment",
-            "is_public", "newsletter",
+            "kind",
+            "organisation",
+            "website",
+            "country",
+            "organisation_type",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "logo",
+            "comment",
+            "is_public",
+            "newsletter",
         )
         return {name: self.cleaned_data.get(name) for name in fields} | {
             "organisation": self.cleaned_data.get("organisation") or "",

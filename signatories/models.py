@@ -121,8 +121,10 @@ class Signature(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.organisation if self.kind == SignerKind.ORGANISATION else (
-            self.contact_name
+        return (
+            self.organisation
+            if self.kind == SignerKind.ORGANISATION
+            else (self.contact_name)
         )
 
 

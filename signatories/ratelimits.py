@@ -29,11 +29,14 @@ def signing_rate_limited(request: HttpRequest, *, email: str = "") -> bool:
     )
     if email:
         email_key = hashlib.sha256(email_normalise(email).encode()).hexdigest()
-        limited = is_ratelimited(
-            request,
-            group="sign-email",
-            key=lambda _group, _request: email_key,
-            rate=settings.SIGNATURE_RATE_EMAIL,
-            increment=True,
-        ) or limited
+        limited = (
+            is_ratelimited(
+                request,
+                group="sign-email",
+                key=lambda _group, _request: email_key,
+                rate=settings.SIGNATURE_RATE_EMAIL,
+                increment=True,
+            )
+            or limited
+        )
     return limited

@@ -93,6 +93,8 @@ def signature_public_logo(*, signature_id: int) -> Signature | None:
     )
     if signature is None:
         return None
-    if not Signature.objects.filter(_listed(signature.letter), pk=signature_id).exists():
+    if not Signature.objects.filter(
+        _listed(signature.letter), pk=signature_id
+    ).exists():
         return None
     return signature

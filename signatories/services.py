@@ -79,8 +79,9 @@ def _enqueue_email(signature_id: int) -> None:
     try:
         send_signature_email.delay(signature_id)
     except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
-        logger.warning("Broker unavailable; signature %s left to the outbox sweep",
-                       signature_id)
+        logger.warning(
+            "Broker unavailable; signature %s left to the outbox sweep", signature_id
+        )
 
 
 def _request_email(*, signature: Signature) -> bool:
@@ -215,8 +216,9 @@ def signature_confirm(*, signature_id: int, token: str) -> Signature | None:
         signature.status = SignatureStatus.CONFIRMED
         signature.confirmed_at = timezone.now()
         signature.save(update_fields=["status", "confirmed_at"])
-        if is_counted(status=signature.status, kind=signature.kind,
-                      letter=signature.letter):
+        if is_counted(
+            status=signature.status, kind=signature.kind, letter=signature.letter
+        ):
             _tally_adjust(letter_id=signature.letter_id, delta=1)
     return signature
 
@@ -247,7 +249,7 @@ def _erase(signature: Signature) -> None:
 
 
 def signature_withdraw(*, signature_id: int, token: str) -> bool:
-    """Withdraw a signature and erase its personal data; returns False for a bad token."""
+    """Withdraw a signature and erase its personal data; False for a bad token."""
     from .tokens import withdraw_token
 
     with transaction.atomic():
@@ -271,7 +273,11 @@ def signature_withdraw(*, signature_id: int, token: str) -> bool:
     return True
 
 
-REVIEWABLE = [SignatureStatus.CONFIRMED, SignatureStatus.APPROVED, SignatureStatus.REJECTED]
+REVIEWABLE = [
+    SignatureStatus.CONFIRMED,
+    SignatureStatus.APPROVED,
+    SignatureStatus.REJECTED,
+]
 
 
 def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
@@ -294,7 +300,12 @@ def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
             signature.reviewed_by = user
             signature.rejection_reason = reason
             signature.save(
-                update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason"]
+                update_fields=[
+                    "status",
+                    "reviewed_at",
+                    "reviewed_by",
+                    "rejection_reason",
+                ]
             )
             after = is_counted(
                 status=signature.status, kind=signature.kind, letter=signature.letter
@@ -306,14 +317,19 @@ def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
 
 def signatures_approve(*, signature_ids, user) -> int:
     """Approve confirmed (or earlier rejected) signatures; returns how many changed."""
-    return _review(signature_ids=signature_ids, to_status=SignatureStatus.APPROVED,
-                   user=user)
+    return _review(
+        signature_ids=signature_ids, to_status=SignatureStatus.APPROVED, user=user
+    )
 
 
 def signatures_reject(*, signature_ids, user, reason: str) -> int:
-    """Reject confirmed or approved signatures with a reason; returns how many changed."""
-    return _review(signature_ids=signature_ids, to_status=SignatureStatus.REJECTED,
-                   user=user, reason=reason)
+    """Reject confirmed or approved signatures with a reason; return the count."""
+    return _review(
+        signature_ids=signature_ids,
+        to_status=SignatureStatus.REJECTED,
+        user=user,
+        reason=reason,
+    )
 
 
 def letter_recount(*, letter: Letter) -> int:

@@ -71,8 +71,12 @@ def send_signature_email(self, signature_id: int) -> None:
         except Exception as exc:
             if is_transient(exc) and self.request.retries < settings.EMAIL_MAX_RETRIES:
                 countdown = settings.EMAIL_RETRY_BACKOFF * (2**self.request.retries)
-                logger.info("Transient email failure for %s: %r; retrying in %ss",
-                            signature_id, exc, countdown)
+                logger.info(
+                    "Transient email failure for %s: %r; retrying in %ss",
+                    signature_id,
+                    exc,
+                    countdown,
+                )
                 raise self.retry(exc=exc, countdown=countdown) from exc
             logger.warning("Email to signature %s failed: %r", signature_id, exc)
             signature_record_failure(signature_id=signature_id, error=repr(exc))
@@ -82,7 +86,7 @@ def send_signature_email(self, signature_id: int) -> None:
 
 @shared_task
 def requeue_unsent_confirmations(min_age_seconds: int = 120) -> int:
-    """Queue again every email still owed after ``min_age_seconds`` (broker was down)."""
+    """Queue again every email still owed after ``min_age_seconds`` (broker down)."""
     cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
     owed = Signature.objects.filter(
         status__in=[

@@ -21,8 +21,9 @@ LINK_TOKEN = "link"  # stands in for the real token once it is in the session
 
 
 def rate_limited_response(request, letter=None):
-    return render(request, "signatories/rate_limited.html", {"letter": letter},
-                  status=429)
+    return render(
+        request, "signatories/rate_limited.html", {"letter": letter}, status=429
+    )
 
 
 def closed_response(request, letter, status=409):
@@ -37,14 +38,21 @@ def closed_response(request, letter, status=409):
 def sign(request, slug: str):
     letter = letter_get_public(slug=slug)
     if not letter.is_signing_open():
-        return closed_response(request, letter, status=409 if request.method == "POST" else 200)
+        return closed_response(
+            request, letter, status=409 if request.method == "POST" else 200
+        )
     if request.method == "GET":
         form = SignatureForm(letter=letter)
-        return render(request, "signatories/sign.html", {"letter": letter, "form": form})
+        return render(
+            request, "signatories/sign.html", {"letter": letter, "form": form}
+        )
     form = SignatureForm(request.POST, request.FILES, letter=letter)
     if not form.is_valid():
         return render(
-            request, "signatories/sign.html", {"letter": letter, "form": form}, status=400
+            request,
+            "signatories/sign.html",
+            {"letter": letter, "form": form},
+            status=400,
         )
     done = redirect("signatories:sign-done", slug=letter.slug)
     if form.is_spam:
@@ -63,7 +71,10 @@ def sign(request, slug: str):
     except services.SigningNotAllowed:
         form.add_error("kind", _("This letter is signed by organisations only."))
         return render(
-            request, "signatories/sign.html", {"letter": letter, "form": form}, status=400
+            request,
+            "signatories/sign.html",
+            {"letter": letter, "form": form},
+            status=400,
         )
     return done
 
@@ -80,8 +91,12 @@ def resend(request, slug: str):
     form = ResendForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "signatories/resend.html",
-                          {"letter": letter, "form": form}, status=400)
+            return render(
+                request,
+                "signatories/resend.html",
+                {"letter": letter, "form": form},
+                status=400,
+            )
         if signing_rate_limited(request, email=form.cleaned_data["contact_email"]):
             return rate_limited_response(request, letter)
         services.signature_resend(
@@ -117,23 +132,44 @@ def confirm(request, signature_id: int, token: str):
     if response:
         return response
     signature = _signature_or_none(signature_id)
-    if signature and signature.status != SignatureStatus.PENDING and signature.confirmed_at:
-        return render(request, "signatories/confirmed.html",
-                      {"letter": signature.letter, "signature": signature})
+    if (
+        signature
+        and signature.status != SignatureStatus.PENDING
+        and signature.confirmed_at
+    ):
+        return render(
+            request,
+            "signatories/confirmed.html",
+            {"letter": signature.letter, "signature": signature},
+        )
     if not confirm_token.check_token(signature, token):
         letter = signature.letter if signature else None
-        return render(request, "signatories/link_invalid.html",
-                      {"letter": letter, "form": ResendForm()}, status=400)
+        return render(
+            request,
+            "signatories/link_invalid.html",
+            {"letter": letter, "form": ResendForm()},
+            status=400,
+        )
     if request.method == "GET":
-        return render(request, "signatories/confirm.html",
-                      {"letter": signature.letter, "signature": signature})
+        return render(
+            request,
+            "signatories/confirm.html",
+            {"letter": signature.letter, "signature": signature},
+        )
     confirmed = services.signature_confirm(signature_id=signature_id, token=token)
     if confirmed is None:
-        return render(request, "signatories/link_invalid.html",
-                      {"letter": signature.letter, "form": ResendForm()}, status=400)
+        return render(
+            request,
+            "signatories/link_invalid.html",
+            {"letter": signature.letter, "form": ResendForm()},
+            status=400,
+        )
     request.session.pop(f"signatories-confirm-{signature_id}", None)
-    return render(request, "signatories/confirmed.html",
-                  {"letter": confirmed.letter, "signature": confirmed})
+    return render(
+        request,
+        "signatories/confirmed.html",
+        {"letter": confirmed.letter, "signature": confirmed},
+    )
 
 
 @never_cache
@@ -147,14 +183,23 @@ def withdraw(request, signature_id: int, token: str):
     signature = _signature_or_none(signature_id)
     if not withdraw_token.check_token(signature, token):
         letter = signature.letter if signature else None
-        return render(request, "signatories/link_invalid.html",
-                      {"letter": letter, "form": ResendForm()}, status=400)
+        return render(
+            request,
+            "signatories/link_invalid.html",
+            {"letter": letter, "form": ResendForm()},
+            status=400,
+        )
     if request.method == "GET":
-        return render(request, "signatories/withdraw.html",
-                      {"letter": signature.letter, "signature": signature})
+        return render(
+            request,
+            "signatories/withdraw.html",
+            {"letter": signature.letter, "signature": signature},
+        )
     services.signature_withdraw(signature_id=signature_id, token=token)
     request.session.pop(f"signatories-withdraw-{signature_id}", None)
-    messages.success(request, _("Your signature was withdrawn and your details erased."))
+    messages.success(
+        request, _("Your signature was withdrawn and your details erased.")
+    )
     url = signature.letter.get_absolute_url() or reverse("pages-root")
     return redirect(url)
 

@@ -20,6 +20,11 @@ def language_links(context) -> list[dict]:
             url = page.get_absolute_url(language=code) if page else f"/{code}/"
         info = get_language_info(code)
         links.append(
-            {"code": code, "name": info["name_local"], "url": url, "current": code == current}
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "current": code == current,
+            }
         )
     return links

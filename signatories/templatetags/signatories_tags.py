@@ -5,8 +5,8 @@ from ..forms import SignatureForm
 from ..models import OrganisationType
 from ..selectors import (
     letter_public_signatories,
-    letter_signature_count,
     letter_signatory_countries,
+    letter_signature_count,
 )
 
 register = template.Library()
@@ -61,7 +61,9 @@ def signatory_list(context, letter, limit=50):
     )
     groups: dict[str, list] = {}
     for signature in page.items:
-        groups.setdefault(signature.get_organisation_type_display(), []).append(signature)
+        groups.setdefault(signature.get_organisation_type_display(), []).append(
+            signature
+        )
     return {
         "request": request,
         "letter": letter,

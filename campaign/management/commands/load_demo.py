@@ -69,8 +69,11 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_EDITOR_PASSWORD", "editor-demo-2026")
         user, created = User.objects.get_or_create(
             username=EDITOR_USERNAME,
-            defaults={"is_staff": True, "is_superuser": True,
-                      "email": "editor@localhost"},
+            defaults={
+                "is_staff": True,
+                "is_superuser": True,
+                "email": "editor@localhost",
+            },
         )
         if created:
             user.set_password(password)
@@ -95,8 +98,9 @@ class Command(BaseCommand):
                 "allow_individuals": data["allow_individuals"],
                 "signing_closes": (
                     timezone.make_aware(
-                        timezone.datetime.combine(data["signing_closes"],
-                                                  timezone.datetime.min.time())
+                        timezone.datetime.combine(
+                            data["signing_closes"], timezone.datetime.min.time()
+                        )
                     )
                     if data["signing_closes"]
                     else None
@@ -104,15 +108,17 @@ class Command(BaseCommand):
             },
         )
         self._set_translations(
-            letter, data["translations"], ["title", "recipient", "sender", "summary",
-                                           "body"]
+            letter,
+            data["translations"],
+            ["title", "recipient", "sender", "summary", "body"],
         )
         for number, rec in enumerate(data["recommendations"], start=1):
             recommendation, _ = Recommendation.objects.get_or_create(
                 letter=letter, number=number
             )
-            self._set_translations(recommendation, rec["translations"],
-                                   ["title", "body", "response"])
+            self._set_translations(
+                recommendation, rec["translations"], ["title", "body", "response"]
+            )
             recommendation_set_status(
                 recommendation=recommendation,
                 status=rec["status"],
@@ -152,25 +158,42 @@ class Command(BaseCommand):
         for language in LANGUAGES:
             page_content = PageContent.admin_manager.get(page=home, language=language)
             placeholder = page_content.get_placeholders().get(slot="content")
-            add_plugin(placeholder, "TextPlugin", language,
-                       body=content.HOME_INTRO.get(language, content.HOME_INTRO["en"]))
+            add_plugin(
+                placeholder,
+                "TextPlugin",
+                language,
+                body=content.HOME_INTRO.get(language, content.HOME_INTRO["en"]),
+            )
             for letter in letters:
                 add_plugin(placeholder, "LetterTeaserPlugin", language, letter=letter)
             add_plugin(placeholder, "UpdatesPlugin", language, limit=3)
         for page_content in PageContent.admin_manager.filter(page__in=[home]):
             self._publish(page_content, editor)
-        for page_content in PageContent.admin_manager.filter(page__reverse_id="letters"):
+        for page_content in PageContent.admin_manager.filter(
+            page__reverse_id="letters"
+        ):
             self._publish(page_content, editor)
 
     def _page(self, editor, key, template, **kwargs):
         titles = PAGE_TITLES[key]
         page = create_page(
-            titles["en"], template, "en", slug=key, created_by=editor,
-            in_navigation=True, **kwargs
+            titles["en"],
+            template,
+            "en",
+            slug=key,
+            created_by=editor,
+            in_navigation=True,
+            **kwargs,
         )
         for language in LANGUAGES[1:]:
-            create_page_content(language, titles[language], page, slug=key,
-                                created_by=editor, in_navigation=True)
+            create_page_content(
+                language,
+                titles[language],
+                page,
+                slug=key,
+                created_by=editor,
+                in_navigation=True,
+            )
         return page
 
     def _publish(self, page_content, editor) -> None:
@@ -185,7 +208,8 @@ class Command(BaseCommand):
             if Signature.objects.filter(letter=letter, email_normalised=email).exists():
                 continue
             status = (
-                SignatureStatus.APPROVED if letter.requires_approval
+                SignatureStatus.APPROVED
+                if letter.requires_approval
                 else SignatureStatus.CONFIRMED
             )
             # Demo rows arrive already confirmed: no emails go to .example addresses.

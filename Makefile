@@ -1,0 +1,60 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make run   - the site with demo content at http://127.0.0.1:$(PORT)/
+#   make test  - the whole test suite (PostgreSQL and Redis when they answer)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install chromium lint format bench clean messages
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -U pip
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: install
+	@mkdir -p var
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py rundev --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install chromium
+	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
+	$(BIN)/ruff check . ; \
+	$(BIN)/ruff format --check . ; \
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=campaign.settings_test; \
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: install
+	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/run.py
+
+messages: install
+	cd campaign && ../$(BIN)/python ../manage.py makemessages -l ru -l de -l uk --no-obsolete
+	$(BIN)/python manage.py compilemessages -v0
+
+clean:
+	rm -rf $(VENV) var test-output

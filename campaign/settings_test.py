@@ -1,0 +1,36 @@
+"""Test settings: the production module with test-only choices on top.
+
+``make test`` exports DATABASE_URL and REDIS_URL when PostgreSQL and Redis answer;
+without them the tests run on the embedded default (a SQLite file, so that the
+Celery worker the integration tests start can share the test database).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnop"
+)
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault(
+    "CAMPAIGN_RUN_DIR", os.path.join(tempfile.gettempdir(), "campaign-test")
+)
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES, RUN_DIR, STATIC_ROOT  # noqa: E402
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = RUN_DIR / "media"
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(RUN_DIR / "test.sqlite3")}
+# Generous limits by default; rate-limit tests set their own.
+SIGNATURE_RATE_IP = "1000/h"
+SIGNATURE_RATE_EMAIL = "1000/h"

@@ -1,0 +1,73 @@
+import pytest
+from cms.api import create_page
+from cms.models import PageContent
+from cms.utils.apphook_reload import reload_urlconf
+from django.core.cache import cache
+from django.db import transaction
+from djangocms_versioning.models import Version
+
+from campaign.celery import app as celery_app
+
+from .factories import EditorFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """The CMS caches placeholders and rate limits live in the cache: start empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory()
+
+
+def publish(page, user, language="en"):
+    content = PageContent.admin_manager.get(page=page, language=language)
+    Version.objects.get_for_content(content).publish(user)
+
+
+@pytest.fixture
+def letters_page(db, editor):
+    """A published CMS page carrying the letters apphook at /<lang>/letters/."""
+    home = create_page(
+        "Home",
+        "cms/home.html",
+        "en",
+        slug="home",
+        created_by=editor,
+        in_navigation=True,
+    )
+    with transaction.atomic():
+        home.set_as_homepage()
+    publish(home, editor)
+    page = create_page(
+        "Open letters",
+        "cms/page.html",
+        "en",
+        slug="letters",
+        created_by=editor,
+        apphook="LettersApphook",
+        apphook_namespace="letters",
+        in_navigation=True,
+    )
+    publish(page, editor)
+    reload_urlconf()
+    return page
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks in-process when queued (per test; on_commit still decides when)."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_eager_propagates = False

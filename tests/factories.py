@@ -1,0 +1,113 @@
+"""factory_boy factories for the project's models."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from pages.models import Letter, PublicationStatus, Recommendation, Update
+from signatories.models import Signature, SignatureStatus
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("pw")
+
+
+class EditorFactory(UserFactory):
+    username = "editor"
+    is_staff = True
+    is_superuser = True
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Letter
+
+    slug = factory.Sequence(lambda n: f"letter-{n}")
+    status = PublicationStatus.PUBLISHED
+    goal = 100
+    title = factory.Sequence(lambda n: f"Open letter number {n}")
+    recipient = "To the board of Example Corp"
+    sender = "Example Rights Alliance"
+    summary = "We ask Example Corp to stop helping the raids."
+    body = "<p>We write to you about the raids.</p>"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # parler: translated fields are set on the instance in the current language.
+        translated = {
+            key: kwargs.pop(key)
+            for key in ("title", "recipient", "sender", "summary", "body")
+            if key in kwargs
+        }
+        letter = model_class(*args, **kwargs)
+        letter.set_current_language("en")
+        for key, value in translated.items():
+            setattr(letter, key, value)
+        letter.save()
+        return letter
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    letter = factory.SubFactory(LetterFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Recommendation {n}")
+    body = "<p>Do the right thing.</p>"
+    response = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        translated = {
+            k: kwargs.pop(k) for k in ("title", "body", "response") if k in kwargs
+        }
+        obj = model_class(*args, **kwargs)
+        obj.set_current_language("en")
+        for key, value in translated.items():
+            setattr(obj, key, value)
+        obj.save()
+        return obj
+
+
+class UpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Update
+
+    letter = factory.SubFactory(LetterFactory)
+    status = PublicationStatus.PUBLISHED
+    title = factory.Sequence(lambda n: f"Update {n}")
+    body = "<p>Something happened.</p>"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        translated = {k: kwargs.pop(k) for k in ("title", "body") if k in kwargs}
+        obj = model_class(*args, **kwargs)
+        obj.set_current_language("en")
+        for key, value in translated.items():
+            setattr(obj, key, value)
+        obj.save()
+        return obj
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    """A signature row as stored; use services to exercise the rules."""
+
+    class Meta:
+        model = Signature
+
+    letter = factory.SubFactory(LetterFactory)
+    status = SignatureStatus.PENDING
+    organisation = factory.Sequence(lambda n: f"Organisation {n}")
+    website = factory.Sequence(lambda n: f"https://org{n}.example")
+    country = "DE"
+    organisation_type = "ngo"
+    contact_name = "Ada Contact"
+    contact_role = "Director"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@org{n}.example")
+    email_normalised = factory.LazyAttribute(lambda s: s.contact_email.lower())
