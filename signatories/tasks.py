@@ -85,8 +85,10 @@ def send_signature_email(self, signature_id: int) -> None:
 
 
 @shared_task
-def requeue_unsent_confirmations(min_age_seconds: int = 120) -> int:
+def requeue_unsent_confirmations(min_age_seconds: int | None = None) -> int:
     """Queue again every email still owed after ``min_age_seconds`` (broker down)."""
+    if min_age_seconds is None:
+        min_age_seconds = settings.OUTBOX_MIN_AGE_SECONDS
     cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
     owed = Signature.objects.filter(
         status__in=[

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         worker = None
         if os.environ.get("RUN_MAIN") != "true":  # not in the autoreloader's child
             settings.RUN_DIR.mkdir(parents=True, exist_ok=True)
-            for sub in ("broker/out", "broker/processed"):
+            for sub in ("broker/out", "broker/processed", "broker/control"):
                 (settings.RUN_DIR / sub).mkdir(parents=True, exist_ok=True)
             worker = subprocess.Popen(
                 [
