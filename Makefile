@@ -52,9 +52,12 @@ test: install chromium
 bench: install
 	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/run.py
 
+# Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are
+# committed so that a fresh machine needs no gettext.
 messages: install
-	cd campaign && ../$(BIN)/python ../manage.py makemessages -l ru -l de -l uk --no-obsolete
-	$(BIN)/python manage.py compilemessages -v0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ru -l de -l uk --no-obsolete \
+		--ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -v0 --ignore='.venv/*'
 
 clean:
 	rm -rf $(VENV) var test-output
