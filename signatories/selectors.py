@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from pages.models import Letter
@@ -72,15 +73,27 @@ def letter_public_signatories(
     return SignatoryPage(items=rows[:limit], next_cursor=next_cursor)
 
 
+COUNTRIES_CACHE_SECONDS = 300
+
+
 def letter_signatory_countries(*, letter: Letter) -> list[str]:
-    """Country codes present among listed signatories (for the filter)."""
-    return list(
-        Signature.objects.filter(_listed(letter))
-        .exclude(country="")
-        .order_by("country")
-        .values_list("country", flat=True)
-        .distinct()
-    )
+    """Country codes present among listed signatories (for the filter).
+
+    A DISTINCT over every listed signature grows with the letter, so the answer is
+    cached for a few minutes: a new country may take that long to appear.
+    """
+
+    def compute() -> list[str]:
+        return list(
+            Signature.objects.filter(_listed(letter))
+            .exclude(country="")
+            .order_by("country")
+            .values_list("country", flat=True)
+            .distinct()
+        )
+
+    key = f"signatories:countries:{letter.pk}:{letter.requires_approval}"
+    return cache.get_or_set(key, compute, COUNTRIES_CACHE_SECONDS)
 
 
 def signature_public_logo(*, signature_id: int) -> Signature | None:
