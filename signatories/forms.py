@@ -29,6 +29,7 @@ class SignatureForm(forms.Form):
         ],
         initial=SignerKind.ORGANISATION,
         widget=forms.RadioSelect,
+        required=False,  # absent means "organisation" (API clients, old forms)
     )
     organisation = forms.CharField(
         label=_("Organisation name"), max_length=200, required=False
