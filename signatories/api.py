@@ -1,10 +1,11 @@
 """JSON API for embeds and partner sites. No email address ever leaves here."""
 
+import functools
 import json
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import FileResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -198,10 +199,12 @@ def signature_create(request, letter):
 @require_GET
 @cache_control(public=True, max_age=3600)
 def schema(request):
-    return FileResponse(
-        open(settings.BASE_DIR / "signatories" / "openapi.json", "rb"),
-        content_type="application/json",
-    )
+    return HttpResponse(_schema_bytes(), content_type="application/json")
+
+
+@functools.cache
+def _schema_bytes() -> bytes:
+    return (settings.BASE_DIR / "signatories" / "openapi.json").read_bytes()
 
 
 @require_GET
