@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from PIL import Image, ImageOps
 
@@ -66,8 +67,9 @@ def _tally_adjust(*, letter_id: int, delta: int) -> None:
     if not delta:
         return
     LetterTally.objects.get_or_create(letter_id=letter_id)
+    # Never below zero: a drifted tally (see letter_recount) must not fail a withdrawal.
     LetterTally.objects.filter(letter_id=letter_id).update(
-        public_count=F("public_count") + delta
+        public_count=Greatest(F("public_count") + delta, 0)
     )
 
 
