@@ -1,21 +1,50 @@
 from csp.middleware import CSPMiddleware
-from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+
+from .views import healthz
 
 # Paths outside i18n_patterns: their 404s are final, not a missing language prefix.
 UNPREFIXED = ("/api/", "/healthz", "/sitemap.xml", "/static/", "/i18n/")
 
 
-class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's LocaleMiddleware, minus the language redirect for unprefixed URLs.
+class KeepUnprefixed404Middleware:
+    """Stop LocaleMiddleware from turning an API 404 into a redirect to /en/api/...
 
-    With the CMS catch-all every "/en/<path>" resolves, so Django would answer an API
-    404 with a redirect to "/en/api/...". An API client should see the 404.
+    With the CMS catch-all every "/en/<path>" resolves, so Django's LocaleMiddleware
+    would redirect any unprefixed 404. Listed twice: the inner instance (after
+    LocaleMiddleware) keeps the 404, the outer one (before it) answers with it.
     """
 
-    def process_response(self, request, response):
-        if response.status_code == 404 and request.path_info.startswith(UNPREFIXED):
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path_info.startswith(UNPREFIXED):
             return response
-        return super().process_response(request, response)
+        kept = getattr(request, "_unprefixed_404", None)
+        if response.status_code == 404:
+            request._unprefixed_404 = response
+        elif kept is not None:
+            return kept
+        return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before the middleware that needs the database.
+
+    django CMS's apphook-reload and toolbar middleware read the database on every
+    request: with it down they would turn the health check into a 500 before the view
+    could answer 503 and name the part that is down.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            request.get_host()  # still only for ALLOWED_HOSTS
+            return healthz(request)
+        return self.get_response(request)
 
 
 class StaffRelaxedCSPMiddleware(CSPMiddleware):

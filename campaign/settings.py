@@ -56,12 +56,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
     "cms.middleware.utils.ApphookReloadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "campaign.middleware.LocaleMiddleware",
+    "campaign.middleware.KeepUnprefixed404Middleware",  # outer: answers with the 404
+    "django.middleware.locale.LocaleMiddleware",
+    "campaign.middleware.KeepUnprefixed404Middleware",  # inner: keeps the 404
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

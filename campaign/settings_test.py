@@ -18,7 +18,7 @@ os.environ.setdefault(
 )
 
 from .settings import *  # noqa: E402,F403
-from .settings import DATABASES, RUN_DIR, STATIC_ROOT  # noqa: E402
+from .settings import CACHES, DATABASES, RUN_DIR, STATIC_ROOT  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -31,6 +31,14 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collect
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(RUN_DIR / "test.sqlite3")}
+# Each xdist worker gets its own Redis database for the cache: tests clear the cache
+# (FLUSHDB), which must not wipe the other worker's rate-limit counters mid-test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if CACHES["default"]["BACKEND"].startswith("django_redis") and _worker.startswith("gw"):
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
+    _index = (int(_db or 0) - 1 - int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = f"{_base}/{_index}"
+
 # Generous limits by default; rate-limit tests set their own.
 SIGNATURE_RATE_IP = "1000/h"
 SIGNATURE_RATE_EMAIL = "1000/h"

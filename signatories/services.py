@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 from PIL import Image, ImageOps
 
 from pages.models import Letter
@@ -80,7 +81,7 @@ def _enqueue_email(signature_id: int) -> None:
 
     try:
         send_signature_email.delay(signature_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
+    except (KombuOperationalError, OSError):  # broker down: the sweep catches up
         logger.warning(
             "Broker unavailable; signature %s left to the outbox sweep", signature_id
         )

@@ -1,5 +1,5 @@
 import pytest
-from cms.api import create_page
+from cms.api import create_page, create_page_content
 from cms.models import PageContent
 from cms.utils.apphook_reload import reload_urlconf
 from django.contrib.contenttypes.models import ContentType
@@ -65,6 +65,12 @@ def letters_page(db, editor):
         apphook_namespace="letters",
         in_navigation=True,
     )
+    for language in ("ru", "de", "uk"):
+        for each, slug in ((home, "home"), (page, "letters")):
+            create_page_content(
+                language, slug.title(), each, slug=slug, created_by=editor
+            )
+            publish(each, editor, language)
     publish(page, editor)
     reload_urlconf()
     return page

@@ -51,6 +51,13 @@ class SinkHandler:
         return self.messages
 
 
+def set_broker_url(url: str) -> None:
+    """Point this process's Celery app at another broker; drop pooled connections."""
+    celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

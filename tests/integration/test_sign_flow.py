@@ -11,6 +11,7 @@ from campaign.celery import app as celery_app
 from signatories.models import Signature, SignatureStatus
 from signatories.selectors import letter_signature_count
 from tests.factories import LetterFactory
+from tests.live import free_port, set_broker_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("live")]
 
@@ -75,22 +76,20 @@ def test_signature_travels_from_form_to_inbox_to_confirmation(
 
 
 def test_broker_down_at_submit_is_caught_up_by_the_beat_sweep(
-    client, letters_page, start_worker, smtp_sink
+    client, letters_page, start_worker, smtp_sink, caplog
 ):
     """With the web process's broker unreachable, signing still works and the beat
     sweep delivers the email once the broker answers again."""
     letter = LetterFactory(slug="broker-down")
     start_worker()
     good_url = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # connection refused
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
+    set_broker_url(f"redis://127.0.0.1:{free_port()}/0")  # connection refused
     try:
         response = sign(client, letter)
     finally:
-        celery_app.conf.broker_url = good_url
-        celery_app._pool = None
+        set_broker_url(good_url)
     assert response.status_code == 302
+    assert "Broker unavailable" in caplog.text
     signature = Signature.objects.get()
     assert (signature.emails_requested, signature.emails_sent) == (1, 0)
 

@@ -1,0 +1,127 @@
+import io
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cms.models import Page
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from djangocms_versioning import versionables
+
+from campaign.celery import app as celery_app
+from pages.models import Letter, Recommendation, Update
+from signatories.models import Signature
+from tests.live import free_port, set_broker_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    """Both up: 200 and a JSON body naming each."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.fixture
+def broker_down():
+    good = celery_app.conf.broker_url
+    set_broker_url(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    yield
+    set_broker_url(good)
+
+
+def test_healthz_reports_a_down_broker_as_503(client, db, broker_down):
+    """An unreachable broker turns the health check into a 503."""
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "down"
+    assert response.json()["database"] == "ok"
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Letter, Recommendation, Update, Page, Signature)
+    }
+
+
+def test_load_demo_is_idempotent(client, transactional_db):
+    """Loading twice leaves the same content; home and letters render."""
+    ContentType.objects.clear_cache()
+    for versionable in versionables._cms_extension().versionables:
+        versionable.__dict__.pop("content_types", None)
+    call_command("load_demo", verbosity=0)
+    first = counts()
+    call_command("load_demo", verbosity=0)
+    assert counts() == first
+    assert first["Letter"] == 2 and first["Signature"] > 0
+    from cms.utils.apphook_reload import reload_urlconf
+
+    reload_urlconf()
+    home = client.get("/en/")
+    assert home.status_code == 200
+    assert home.text.count('class="teaser"') == 2
+    for letter in Letter.objects.all():
+        assert client.get(f"/ru/letters/{letter.slug}/").status_code == 200
+
+
+def run_manage(*args, **env):
+    # settings_test put its own defaults into this process's environment.
+    test_only = {"DJANGO_SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    inherited = {k: v for k, v in os.environ.items() if k not in test_only}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**inherited, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    """`manage.py check --deploy` passes with production settings from the env."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="campaign.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="letters.example.org",
+        EMAIL_URL="smtp+tls://user:pw@smtp.example.org:587",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    """Outside debug a missing DJANGO_SECRET_KEY is an error, not a default."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "campaign.settings",
+            "DJANGO_DEBUG": "0",
+            "EMAIL_URL": "smtp://localhost:25",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_cms_check_passes(db):
+    """django CMS's own installation check finds no error."""
+    out = io.StringIO()
+    call_command("cms", "check", stdout=out, no_color=True)
+    assert "Installation okay" in out.getvalue(), out.getvalue()
