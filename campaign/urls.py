@@ -1,3 +1,4 @@
+from cms.sitemaps import CMSSitemap
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -7,7 +8,7 @@ from pages.sitemaps import LetterSitemap
 
 from . import views
 
-sitemaps = {"letters": LetterSitemap}
+sitemaps = {"pages": CMSSitemap, "letters": LetterSitemap}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
