@@ -1,6 +1,7 @@
 import pytest
 from cms.api import add_plugin, create_page
 from cms.models import PageContent
+from cms.toolbar.utils import get_object_edit_url
 
 from pages.forms import LetterWizardForm
 from pages.models import Letter, RecommendationStatusChange
@@ -145,3 +146,43 @@ def test_admin_status_change_is_recorded(admin_client):
     assert response.status_code == 302, response.content[:2000]
     change = RecommendationStatusChange.objects.get(recommendation=recommendation)
     assert (change.status, str(change.changed_on)) == ("partly_adopted", "2026-11-01")
+
+
+def test_editor_opens_a_draft_page_in_edit_mode(admin_client, editor, letters_page):
+    """Editors reach the CMS edit view, with the toolbar, for a draft page."""
+    page, placeholder = content_page(editor, slug="draft-edit")
+    content = PageContent.admin_manager.get(page=page, language="en")
+    response = admin_client.get(get_object_edit_url(content))
+    assert response.status_code == 200
+    assert "cms-toolbar" in response.text
+
+
+@pytest.mark.parametrize(
+    "plugin",
+    [
+        "LetterTeaserPlugin",
+        "RecommendationsPlugin",
+        "UpdatesPlugin",
+        "SignFormPlugin",
+        "SignatureCounterPlugin",
+        "SignatoryListPlugin",
+    ],
+)
+def test_editor_gets_the_add_form_of_each_campaign_plugin(
+    admin_client, editor, letters_page, plugin
+):
+    """The CMS 'add plugin' form opens for every campaign plugin."""
+    LetterFactory(title="Pick me")
+    page, placeholder = content_page(editor, slug="plugin-forms")
+    response = admin_client.get(
+        "/en/admin/cms/placeholder/add-plugin/",
+        {
+            "placeholder_id": placeholder.pk,
+            "plugin_type": plugin,
+            "plugin_language": "en",
+            "plugin_position": 1,
+            "cms_path": "/en/plugin-forms/",
+        },
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert "Pick me" in response.text or plugin == "UpdatesPlugin"
