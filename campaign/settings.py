@@ -109,7 +109,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactio
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web process and the worker read and write the file together.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+            # A deferred transaction that has read cannot take the write lock once
+            # another has committed ("database is locked" at once, no waiting).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
@@ -176,7 +182,9 @@ CMS_LANGUAGES = {
 CMS_PLACEHOLDER_CONF = {}
 PARLER_LANGUAGES = {
     SITE_ID: tuple({"code": code} for code, _n in LANGUAGES),
-    "default": {"fallbacks": ["en"], "hide_untranslated": False},
+    # English first, then any other language: a letter written only in Russian
+    # still shows its text at /de/ (with a note naming the language shown).
+    "default": {"fallbacks": ["en", "ru", "uk", "de"], "hide_untranslated": False},
 }
 PARLER_DEFAULT_LANGUAGE_CODE = "en"
 TEXT_INLINE_EDITING = True

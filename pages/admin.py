@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin, TranslatableStackedInline
 
@@ -44,7 +45,8 @@ class LetterAdmin(TranslatableAdmin):
         # Status changes made in the inline go into each recommendation's history.
         for inline_form in formset.forms:
             instance = inline_form.instance
-            if instance.pk and "status" in inline_form.changed_data:
+            added = not inline_form.initial
+            if instance.pk and ("status" in inline_form.changed_data or added):
                 recommendation_set_status(
                     recommendation=instance,
                     status=instance.status,
@@ -53,11 +55,11 @@ class LetterAdmin(TranslatableAdmin):
 
     @admin.action(description=_("Publish selected letters"))
     def publish(self, request, queryset):
-        queryset.update(status="published")
+        queryset.update(status="published", updated_at=timezone.now())
 
     @admin.action(description=_("Return selected letters to draft"))
     def unpublish(self, request, queryset):
-        queryset.update(status="draft")
+        queryset.update(status="draft", updated_at=timezone.now())
 
 
 class StatusHistoryInline(admin.TabularInline):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Letter, validate_letter_slug
@@ -20,11 +21,15 @@ class LetterWizardForm(forms.Form):
     body = forms.CharField(label=_("Text of the letter"), widget=forms.Textarea)
 
     def __init__(self, *args, **kwargs):
-        # Passed by django CMS's wizard view; we only need the language.
-        self.language_code = kwargs.pop("wizard_language", None) or "en"
+        # In the CMS wizard its form mixin pops the wizard_* arguments and sets
+        # language_code before this runs; used on its own, the form takes them here.
+        language = kwargs.pop("wizard_language", None)
         for key in ("wizard_page", "wizard_site", "wizard_request"):
             kwargs.pop(key, None)
         super().__init__(*args, **kwargs)
+        self.language_code = (
+            language or getattr(self, "language_code", None) or get_language()
+        )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

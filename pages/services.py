@@ -47,7 +47,10 @@ def recommendation_set_status(
     """Set the status and record it in the history; the same status twice is a no-op."""
     changed_on = changed_on or timezone.localdate()
     locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    if locked.status == status and locked.history.exists():
+    # Compare with the history too: the admin has already saved the new status on
+    # the row when it calls this, so the row alone would make every change a no-op.
+    last = locked.history.order_by("-pk").first()
+    if locked.status == status and last is not None and last.status == status:
         return locked
     RecommendationStatusChange.objects.create(
         recommendation=locked, status=status, changed_on=changed_on

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
+from parler import appsettings as parler_settings
 
 from . import selectors
 
@@ -18,6 +19,7 @@ def letter_detail(request, slug: str):
         slug=slug, include_drafts=request.user.is_staff
     )
     language = get_language()
+    shown = letter_content_language(letter, language)
     return render(
         request,
         "pages/letter_detail.html",
@@ -25,12 +27,20 @@ def letter_detail(request, slug: str):
             "letter": letter,
             "recommendations": letter.recommendations.all(),
             "updates": selectors.update_list_public(letter=letter, limit=5),
-            "translated": letter.has_translation(language),
-            "content_language": (
-                language if letter.has_translation(language) else "en"
-            ),
+            "translated": shown == language,
+            "content_language": shown,
+            "content_language_name": get_language_info(shown)["name_translated"],
         },
     )
+
+
+def letter_content_language(letter, language: str) -> str:
+    """The language the letter's text is shown in: the reader's, else a fallback."""
+    fallbacks = parler_settings.PARLER_LANGUAGES.get_fallback_languages(language)
+    for code in [language, *fallbacks]:
+        if letter.has_translation(code):
+            return code
+    return language
 
 
 def update_list(request):

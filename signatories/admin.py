@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
@@ -75,6 +76,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "letter",
         "kind",
         "status",
+        "contact_email",  # the confirmed identity; uniqueness and tokens use it
         "email_normalised",
         "language",
         "created_at",
@@ -104,7 +106,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "comment",
         "is_public",
         "newsletter",
-        *readonly_fields[3:],
+        *readonly_fields[4:],
     ]
     change_list_template = "admin/signatories/signature/change_list.html"
 
@@ -179,7 +181,8 @@ class SignatureAdmin(admin.ModelAdmin):
             % sent,
         )
 
-    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
+    # Change permission, not view: the export holds contact emails.
+    @admin.action(description=_("Export selected as CSV"), permissions=["change"])
     def export_csv(self, request, queryset):
         rows = (
             queryset.order_by("pk")
@@ -205,7 +208,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def stats_view(self, request):
         """Signatures per day over the last 60 days, as an SVG bar chart (no JS)."""
-        since = timezone.now() - timezone.timedelta(days=60)
+        since = timezone.now() - timedelta(days=60)
         per_day = list(
             Signature.objects.filter(created_at__gte=since)
             .annotate(day=TruncDate("created_at"))

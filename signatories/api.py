@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django_countries import countries
 
 from pages.models import Letter
 from pages.selectors import letter_get_public, letter_list_public
@@ -109,6 +110,8 @@ def letter_detail(request, letter):
 @_with_letter
 def signatory_list(request, letter):
     country = request.GET.get("country", "").upper()
+    if country and country not in countries:
+        return _error(400, "Unknown country code.", field="country")
     kind = request.GET.get("type", "")
     if kind and kind not in OrganisationType.values:
         return _error(400, "Unknown organisation type.", field="type")
@@ -162,7 +165,7 @@ def signature_create(request, letter):
         return _error(415, "Send JSON (Content-Type: application/json).")
     try:
         payload = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # or absurdly deep
         return _error(400, "The body is not valid JSON.")
     if not isinstance(payload, dict):
         return _error(400, "The body must be a JSON object.")

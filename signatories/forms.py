@@ -121,6 +121,19 @@ class SignatureForm(forms.Form):
             raise forms.ValidationError(_("Upload a PNG, JPEG, GIF or WebP image."))
         if image.width * image.height > settings.LOGO_MAX_PIXELS:
             raise forms.ValidationError(_("The logo is too large in pixels."))
+        # verify() reads no pixel data: a truncated JPEG passes it, then fails to
+        # decode when the service re-encodes it. Decode it here to fail as input.
+        try:
+            logo.seek(0)
+            with Image.open(logo) as decoded:
+                decoded.load()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise forms.ValidationError(
+                self.fields["logo"].error_messages["invalid_image"],
+                code="invalid_image",
+            ) from None
+        finally:
+            logo.seek(0)
         return logo
 
     def clean(self):

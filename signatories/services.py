@@ -195,6 +195,9 @@ def signature_resend(*, letter: Letter, contact_email: str) -> None:
             _request_email(signature=signature)
 
 
+CONFIRMED_STATES = (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED)
+
+
 def signature_confirm(*, signature_id: int, token: str) -> Signature | None:
     """Confirm a PENDING signature; confirming twice is harmless.
 
@@ -213,7 +216,8 @@ def signature_confirm(*, signature_id: int, token: str) -> Signature | None:
             return None
         if signature.status != SignatureStatus.PENDING:
             # Already confirmed (a second click, or a token checked before a race).
-            return signature if signature.confirmed_at else None
+            # A withdrawn or rejected signature keeps confirmed_at but no longer counts.
+            return signature if signature.status in CONFIRMED_STATES else None
         if not confirm_token.check_token(signature, token):
             return None
         signature.status = SignatureStatus.CONFIRMED

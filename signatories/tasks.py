@@ -43,7 +43,9 @@ def is_transient(exc: Exception) -> bool:
         return bool(codes) and all(400 <= code < 500 for code in codes)
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return False
+    # Other socket-level failures (a DNS hiccup, an unreachable network) are the
+    # network too; SMTPException is an OSError, but its remaining kinds are final.
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)

@@ -2,7 +2,9 @@
 
 Like Django's password-reset tokens: an HMAC over the signature's state and a
 timestamp. The state changes once the link is used (confirming changes the status,
-withdrawing erases the address), so a used link stops working.
+withdrawing erases the address), so a used link stops working. A withdraw link does
+not cover the status: it must survive confirmation and review, as every email
+carries one.
 """
 
 from datetime import datetime
@@ -17,9 +19,12 @@ _EPOCH = datetime(2001, 1, 1)
 
 
 class SignatureTokenGenerator:
-    def __init__(self, *, purpose: str, timeout_setting: str) -> None:
+    def __init__(
+        self, *, purpose: str, timeout_setting: str, covers_status: bool = True
+    ) -> None:
         self.key_salt = f"signatories.tokens.{purpose}"
         self.timeout_setting = timeout_setting
+        self.covers_status = covers_status
 
     def make_token(self, signature: Signature) -> str:
         return self._make_token_with_timestamp(signature, self._seconds(self._now()))
@@ -49,8 +54,9 @@ class SignatureTokenGenerator:
         return f"{ts_b36}-{digest}"
 
     def _state(self, signature: Signature, timestamp: int) -> str:
+        status = signature.status if self.covers_status else ""
         return (
-            f"{signature.pk}|{signature.status}|{signature.email_normalised}|"
+            f"{signature.pk}|{status}|{signature.email_normalised}|"
             f"{signature.withdrawn_at}|{timestamp}"
         )
 
@@ -65,6 +71,9 @@ class SignatureTokenGenerator:
 confirm_token = SignatureTokenGenerator(
     purpose="confirm", timeout_setting="SIGNATURE_TOKEN_TIMEOUT"
 )
+# Withdrawal erases the address and sets withdrawn_at, which is what kills its link.
 withdraw_token = SignatureTokenGenerator(
-    purpose="withdraw", timeout_setting="SIGNATURE_WITHDRAW_TOKEN_TIMEOUT"
+    purpose="withdraw",
+    timeout_setting="SIGNATURE_WITHDRAW_TOKEN_TIMEOUT",
+    covers_status=False,
 )

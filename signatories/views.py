@@ -13,7 +13,6 @@ from pages.selectors import letter_get_public
 
 from . import selectors, services
 from .forms import ResendForm, SignatureForm
-from .models import SignatureStatus
 from .ratelimits import client_ip, signing_rate_limited
 from .tokens import confirm_token, withdraw_token
 
@@ -112,8 +111,9 @@ def _token_from_session(request, *, key: str, signature_id: int, token: str):
     session_key = f"signatories-{key}-{signature_id}"
     if token != LINK_TOKEN:
         request.session[session_key] = token
-        url = request.path.replace(token, LINK_TOKEN)
-        return HttpResponseRedirect(url), None
+        # Only the last segment: the token may also occur earlier in the path.
+        head, _token, tail = request.path.rpartition(f"/{token}/")
+        return HttpResponseRedirect(f"{head}/{LINK_TOKEN}/{tail}"), None
     return None, request.session.get(session_key)
 
 
@@ -132,11 +132,7 @@ def confirm(request, signature_id: int, token: str):
     if response:
         return response
     signature = _signature_or_none(signature_id)
-    if (
-        signature
-        and signature.status != SignatureStatus.PENDING
-        and signature.confirmed_at
-    ):
+    if signature and signature.status in services.CONFIRMED_STATES:
         return render(
             request,
             "signatories/confirmed.html",

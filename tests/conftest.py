@@ -5,6 +5,7 @@ from cms.utils.apphook_reload import reload_urlconf
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 from djangocms_versioning import versionables
 from djangocms_versioning.models import Version
 
@@ -19,6 +20,14 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Start each test in English: a /de/ request leaves German active."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

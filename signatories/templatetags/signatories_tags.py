@@ -48,7 +48,7 @@ def _cursor(value) -> int | None:
 def signatory_list(context, letter, limit=50):
     request = context.get("request")
     params = request.GET if request else {}
-    country = params.get("country", "")
+    country = params.get("country", "").upper()
     country = country if country in dict(countries) else ""
     kind = params.get("type", "")
     kind = kind if kind in OrganisationType.values else ""

@@ -1,5 +1,7 @@
 import pytest
 
+from signatories import services
+from signatories.tokens import confirm_token
 from tests.factories import LetterFactory
 
 
@@ -11,6 +13,7 @@ def letter(db):
 
 @pytest.fixture
 def sign_data():
+    """A valid sign-on form as the browser posts it."""
     return {
         "organisation": "Kestrel Rights Alliance",
         "website": "https://kestrel.example",
@@ -22,3 +25,50 @@ def sign_data():
         "is_public": "on",
         "consent": "on",
     }
+
+
+@pytest.fixture
+def payload():
+    """A valid signature as a partner site posts it to the JSON API."""
+    return {
+        "organisation": "Kestrel Rights Alliance",
+        "website": "https://kestrel.example",
+        "country": "UA",
+        "organisation_type": "ngo",
+        "contact_name": "Olena",
+        "contact_email": "olena@kestrel.example",
+        "is_public": True,
+        "consent": True,
+    }
+
+
+@pytest.fixture
+def sign(db):
+    """Sign a letter through the service, with valid defaults for every field."""
+
+    def sign(letter, **overrides) -> services.SignResult:
+        data = {
+            "letter": letter,
+            "organisation": "Kestrel Rights Alliance",
+            "website": "https://kestrel.example",
+            "country": "UA",
+            "organisation_type": "ngo",
+            "contact_name": "Olena",
+            "contact_role": "Director",
+            "contact_email": "olena@kestrel.example",
+        } | overrides
+        return services.signature_create(**data)
+
+    return sign
+
+
+@pytest.fixture
+def confirm(db):
+    """Confirm a signature the way its email link would."""
+
+    def confirm(signature):
+        return services.signature_confirm(
+            signature_id=signature.pk, token=confirm_token.make_token(signature)
+        )
+
+    return confirm

@@ -3,9 +3,9 @@ import io
 
 import pytest
 
+from signatories import services
 from signatories.admin import domain_matches
-from signatories.csv_export import neutralise
-from signatories.models import Signature, SignatureStatus
+from signatories.models import LetterTally, Signature, SignatureStatus
 from signatories.selectors import letter_signature_count
 from tests.factories import LetterFactory, SignatureFactory
 
@@ -14,91 +14,178 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/en/admin/signatories/signature/"
 
 
+def act(admin_client, action, signatures, **extra):
+    return admin_client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [s.pk for s in signatures], **extra},
+    )
+
+
 def test_changelist_renders_with_filters(admin_client):
     """Editors see signatures by state, with filters and the stats link."""
     SignatureFactory(status="confirmed", organisation="Visible NGO")
+    SignatureFactory(status="pending", organisation="Pending NGO")
     response = admin_client.get(f"{CHANGELIST}?status__exact=confirmed")
     assert response.status_code == 200
-    assert "Visible NGO" in response.text
+    assert "Visible NGO" in response.text and "Pending NGO" not in response.text
+    for title in ("By status", "By letter", "By email", "By country"):
+        assert title in response.text
     assert "signatories/signature/stats/" in response.text
 
 
-def test_approve_action_counts_the_signature(admin_client):
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [("email=failed", ["Failed"]), ("email=unsent", ["Unsent"]), ("", None)],
+)
+def test_email_state_filter(admin_client, query, shown):
+    """The email filter finds failed deliveries and emails not yet sent."""
+    SignatureFactory(organisation="Failed", email_error="550 no such user")
+    SignatureFactory(organisation="Unsent", emails_requested=1)
+    SignatureFactory(organisation="Sent", emails_requested=1, emails_sent=1)
+    response = admin_client.get(f"{CHANGELIST}?{query}")
+    names = [s.organisation for s in response.context["cl"].result_list]
+    assert sorted(names) == sorted(shown or ["Failed", "Unsent", "Sent"])
+
+
+def test_changelist_search_by_email(admin_client):
+    """Editors find a signature by its contact address."""
+    SignatureFactory(organisation="Wanted", contact_email="wanted@ngo.example")
+    SignatureFactory(organisation="Other")
+    response = admin_client.get(f"{CHANGELIST}?q=wanted%40ngo")
+    assert [s.organisation for s in response.context["cl"].result_list] == ["Wanted"]
+
+
+def test_signatures_cannot_be_added_in_the_admin(admin_client):
+    """Signatures come only through the form or the API."""
+    assert admin_client.get(f"{CHANGELIST}add/").status_code == 403
+
+
+def test_visitors_cannot_open_the_admin(client):
+    """The signature list is for staff only."""
+    SignatureFactory()
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_approve_action_counts_the_signature(admin_client, admin_user):
     """Approving confirmed signatures changes their state and the public count."""
     letter = LetterFactory(requires_approval=True)
     signature = SignatureFactory(letter=letter, status="confirmed")
-    admin_client.post(
-        CHANGELIST, {"action": "approve", "_selected_action": [signature.pk]}
-    )
-    assert Signature.objects.get().status == SignatureStatus.APPROVED
+    pending = SignatureFactory(letter=letter, status="pending")
+    response = act(admin_client, "approve", [signature, pending])
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.status == SignatureStatus.APPROVED
+    assert signature.reviewed_by == admin_user
+    assert Signature.objects.get(pk=pending.pk).status == SignatureStatus.PENDING
     assert letter_signature_count(letter=letter) == 1
+    page = admin_client.get(response["Location"])
+    assert "1 signature approved." in page.text
 
 
 def test_reject_action_asks_for_a_reason_then_rejects(admin_client):
-    """Reject shows a reason form first, then records the reason."""
+    """Reject shows a reason form first, then records the reason and uncounts."""
     signature = SignatureFactory(status="confirmed")
-    data = {"action": "reject", "_selected_action": [signature.pk]}
-    form = admin_client.post(CHANGELIST, data)
-    assert form.status_code == 200 and 'name="reason"' in form.text
+    services.letter_recount(letter=signature.letter)
+    form = act(admin_client, "reject", [signature])
+    assert form.status_code == 200
+    assert 'name="reason"' in form.text
+    assert signature.organisation in form.text
     assert Signature.objects.get().status == SignatureStatus.CONFIRMED
-    admin_client.post(CHANGELIST, data | {"apply": "1", "reason": "Not an org"})
+    act(admin_client, "reject", [signature], apply="1", reason="Not an org")
     signature.refresh_from_db()
     assert signature.status == SignatureStatus.REJECTED
     assert signature.rejection_reason == "Not an org"
+    assert letter_signature_count(letter=signature.letter) == 0
 
 
-def test_resend_action_owes_another_email(admin_client):
-    """Resending owes one more email, within the cap."""
-    signature = SignatureFactory(emails_requested=1, emails_sent=1)
-    admin_client.post(
-        CHANGELIST,
-        {"action": "resend_confirmation", "_selected_action": [signature.pk]},
+def test_reject_without_a_reason_shows_the_form_again(admin_client):
+    """An empty reason rejects nothing and asks again."""
+    signature = SignatureFactory(status="confirmed")
+    response = act(admin_client, "reject", [signature], apply="1", reason="")
+    assert response.status_code == 200
+    assert 'name="reason"' in response.text
+    assert "This field is required." in response.text
+    assert Signature.objects.get().status == SignatureStatus.CONFIRMED
+
+
+def test_resend_action_owes_another_email_within_the_cap(
+    admin_client, settings, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Resending owes one more email, never beyond the cap, never to the withdrawn."""
+    fresh = SignatureFactory(emails_requested=1, emails_sent=1)
+    capped = SignatureFactory(
+        emails_requested=settings.SIGNATURE_MAX_EMAILS,
+        emails_sent=settings.SIGNATURE_MAX_EMAILS,
     )
-    assert Signature.objects.get().emails_requested == 2
+    withdrawn = SignatureFactory(
+        status="withdrawn", contact_email="", email_normalised=""
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        act(admin_client, "resend_confirmation", [fresh, capped, withdrawn])
+    assert Signature.objects.get(pk=fresh.pk).emails_requested == 2
+    assert Signature.objects.get(pk=capped.pk).emails_requested == 3
+    assert Signature.objects.get(pk=withdrawn.pk).emails_requested == 0
+    assert [m.to for m in mailoutbox] == [[fresh.contact_email]]
 
 
 def test_csv_export_streams_and_neutralises_formulas(admin_client):
-    """The export is streamed and cells cannot run as spreadsheet formulas."""
+    """The export is streamed, has a BOM, and cells cannot run as formulas."""
     signature = SignatureFactory(
-        organisation='=HYPERLINK("http://evil")', comment="@SUM(A1)"
+        organisation='=HYPERLINK("http://evil")',
+        contact_name="+49 30 1234",
+        contact_role="-1",
+        comment="@SUM(A1)",
     )
-    response = admin_client.post(
-        CHANGELIST, {"action": "export_csv", "_selected_action": [signature.pk]}
-    )
+    plain = SignatureFactory(organisation="Plain NGO")
+    response = act(admin_client, "export_csv", [plain, signature])
     assert response.streaming
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    header, row = list(csv.reader(io.StringIO(body)))
-    record = dict(zip(header, row, strict=True))
-    assert record["Organisation"] == '\'=HYPERLINK("http://evil")'
-    assert record["Comment"] == "'@SUM(A1)"
-    assert record["Email"] == signature.contact_email
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="signatures-'
+    )
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    header, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert header[:3] == ["ID", "Letter", "Status"]
+    records = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [r["ID"] for r in records] == [str(signature.pk), str(plain.pk)]  # by id
+    evil = records[0]
+    assert evil["Organisation"] == '\'=HYPERLINK("http://evil")'
+    assert evil["Contact person"] == "'+49 30 1234"
+    assert evil["Role"] == "'-1"
+    assert evil["Comment"] == "'@SUM(A1)"
+    assert evil["Email"] == signature.contact_email
+    assert records[1]["Organisation"] == "Plain NGO"
 
 
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+49 30", "'+49 30"),
-        ("-x", "'-x"),
-        ("@a", "'@a"),
-        ("plain", "plain"),
-        (None, ""),
-        (5, "5"),
-    ],
-)
-def test_neutralise(value, safe):
-    """Leading formula characters are quoted; other values pass through."""
-    assert neutralise(value) == safe
+def test_domain_match_column_in_the_changelist(admin_client):
+    """The changelist marks signatures whose email domain matches the website."""
+    SignatureFactory(
+        organisation="Matching",
+        contact_email="contact@ngo.example",
+        email_normalised="contact@ngo.example",
+        website="https://www.ngo.example",
+    )
+    response = admin_client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert 'class="field-domain_match"><img src="' in response.text
+    assert "icon-yes.svg" in response.text
 
 
 @pytest.mark.parametrize(
     ("email", "website", "match"),
     [
         ("contact@ngo.example", "https://www.ngo.example", True),
+        ("contact@ngo.example", "https://NGO.example/about", True),
         ("a@mail.ngo.example", "https://ngo.example/about", True),
-        ("someone@gmail.example", "https://ngo.example", False),
+        ("someone@gmail.com", "https://ngo.example", False),
+        ("someone@gmail.com", "", False),
         ("x@ngo.example", "", False),
         ("x@evilngo.example", "https://ngo.example", False),
+        ("x@ngo.example.evil", "https://ngo.example", False),
+        ("", "https://ngo.example", False),
     ],
 )
 def test_domain_match(email, website, match):
@@ -108,11 +195,22 @@ def test_domain_match(email, website, match):
 
 
 def test_stats_view_renders_a_chart(admin_client):
-    """The stats page draws signatures per day without JavaScript."""
+    """The stats page draws signatures per day and counts by state, without JS."""
     SignatureFactory.create_batch(3)
+    SignatureFactory(status="confirmed")
     response = admin_client.get(f"{CHANGELIST}stats/")
     assert response.status_code == 200
     assert "<svg" in response.text and "<rect" in response.text
+    assert "<script" not in response.text.split("<svg", 1)[1].split("</svg>")[0]
+    by_state = dict(response.context["by_state"])
+    assert by_state == {"Waiting for email confirmation": 3, "Confirmed": 1}
+
+
+def test_stats_view_without_signatures(admin_client):
+    """With nothing to chart the stats page says so."""
+    response = admin_client.get(f"{CHANGELIST}stats/")
+    assert response.status_code == 200
+    assert "No signatures in this period." in response.text
 
 
 def test_admin_change_page_renders(admin_client):
@@ -121,3 +219,16 @@ def test_admin_change_page_renders(admin_client):
     response = admin_client.get(f"{CHANGELIST}{signature.pk}/change/")
     assert response.status_code == 200
     assert signature.contact_email in response.text
+
+
+def test_tally_recount_action_repairs_drift(admin_client):
+    """Editors can recompute a drifted count from the signatures."""
+    letter = LetterFactory()
+    SignatureFactory.create_batch(2, letter=letter, status="confirmed")
+    LetterTally.objects.create(letter=letter, public_count=7)
+    response = admin_client.post(
+        "/en/admin/signatories/lettertally/",
+        {"action": "recount", "_selected_action": [letter.pk]},
+    )
+    assert response.status_code == 302
+    assert letter_signature_count(letter=letter) == 2

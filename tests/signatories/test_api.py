@@ -1,7 +1,10 @@
 import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import get_resolver
 from django.utils import timezone
 
@@ -13,133 +16,394 @@ pytestmark = pytest.mark.django_db
 
 
 def post_json(client, letter_slug, payload, **extra):
+    body = payload if isinstance(payload, str | bytes) else json.dumps(payload)
     return client.post(
         f"/api/letters/{letter_slug}/signatures/",
-        data=json.dumps(payload) if not isinstance(payload, str | bytes) else payload,
-        content_type="application/json",
+        data=body,
+        content_type=extra.pop("content_type", "application/json"),
         **extra,
     )
 
 
-@pytest.fixture
-def payload():
-    return {
-        "organisation": "Kestrel Rights Alliance",
-        "website": "https://kestrel.example",
-        "country": "UA",
-        "organisation_type": "ngo",
-        "contact_name": "Olena",
-        "contact_email": "olena@kestrel.example",
-        "is_public": True,
-        "consent": True,
-    }
+# Reading
 
 
-def test_letter_list_and_detail(client, letters_page, letter):
-    """The list and detail give count, goal, status and recommendations."""
-    RecommendationFactory(
-        letter=letter, number=1, title="Investigate", status="adopted"
-    )
+def test_letter_list_gives_published_letters_with_counts(client, letters_page, letter):
+    """The list has every published letter with its count and goal; no drafts."""
+    LetterFactory(status="draft", slug="draft-letter")
     SignatureFactory(letter=letter, status="confirmed")
     services.letter_recount(letter=letter)
-    listing = client.get("/api/letters/").json()["results"]
-    assert [item["slug"] for item in listing] == [letter.slug]
+    response = client.get("/api/letters/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    [item] = response.json()["results"]
+    assert item["slug"] == letter.slug
+    assert (item["count"], item["goal"], item["signing_open"]) == (1, 10, True)
+    assert item["title"] == "Stop the raids"
+    assert item["url"].endswith(f"/en/letters/{letter.slug}/")
+
+
+def test_letter_texts_follow_lang(client, letter):
+    """?lang=ru gives the Russian title; an unknown language falls back."""
+    letter.set_current_language("ru")
+    letter.title = "Остановите обыски"
+    letter.save()
+    russian = client.get(f"/api/letters/{letter.slug}/?lang=ru").json()
+    assert russian["title"] == "Остановите обыски"
+    fallback = client.get(f"/api/letters/{letter.slug}/?lang=xx").json()
+    assert fallback["title"] == "Stop the raids"
+
+
+def test_letter_detail_gives_count_goal_and_recommendations(client, letter):
+    """The detail adds the numbered recommendations with status and response."""
+    RecommendationFactory(
+        letter=letter,
+        number=1,
+        title="Investigate",
+        status="adopted",
+        response="We will.",
+    )
+    RecommendationFactory(letter=letter, number=2, title="Apologise")
+    SignatureFactory.create_batch(2, letter=letter, status="confirmed")
+    services.letter_recount(letter=letter)
     detail = client.get(f"/api/letters/{letter.slug}/").json()
-    assert (detail["count"], detail["goal"], detail["signing_open"]) == (1, 10, True)
-    assert detail["recommendations"][0]["status"] == "adopted"
-    assert detail["url"].endswith(f"/en/letters/{letter.slug}/")
+    assert (detail["count"], detail["goal"]) == (2, 10)
+    first, second = detail["recommendations"]
+    assert (first["number"], first["title"], first["status"]) == (
+        1,
+        "Investigate",
+        "adopted",
+    )
+    assert first["response"] == "We will."
+    assert first["anchor"]
+    assert second["number"] == 2
 
 
-def test_unknown_or_draft_letter_is_json_404(client):
+def test_closed_letter_detail_says_signing_is_closed(client):
+    """A closed letter reports signing_open false and its closing time."""
+    closes = timezone.now() - timedelta(hours=1)
+    letter = LetterFactory(signing_closes=closes)
+    detail = client.get(f"/api/letters/{letter.slug}/").json()
+    assert detail["signing_open"] is False
+    assert detail["signing_closes"].startswith(closes.date().isoformat())
+
+
+@pytest.mark.parametrize("suffix", ["", "signatories/", "widget/"])
+def test_unknown_or_draft_letter_is_json_404(client, suffix):
     """Unknown and draft letters answer 404 with a JSON reason."""
     draft = LetterFactory(status="draft")
     for slug in ("nope", draft.slug):
-        response = client.get(f"/api/letters/{slug}/")
+        response = client.get(f"/api/letters/{slug}/{suffix}")
         assert response.status_code == 404
         assert response.json()["detail"]
 
 
-def test_signatories_page_hides_unlisted_and_paginates(client, letter):
-    """Only listed organisations appear, with a keyset cursor."""
+def test_signatories_hides_unlisted_and_paginates(client, letter):
+    """Only listed organisations appear, with a keyset cursor in `next`."""
     for n in range(3):
         SignatureFactory(letter=letter, status="confirmed", organisation=f"Org {n}")
     SignatureFactory(
         letter=letter, status="confirmed", organisation="Hidden", is_public=False
     )
+    SignatureFactory(letter=letter, status="pending", organisation="Pending")
+    services.letter_recount(letter=letter)
     url = f"/api/letters/{letter.slug}/signatories/"
     first = client.get(f"{url}?limit=2").json()
+    assert first["count"] == 4
     assert [r["organisation"] for r in first["results"]] == ["Org 0", "Org 1"]
     rest = client.get(f"{url}?limit=2&after={first['next']}").json()
     assert [r["organisation"] for r in rest["results"]] == ["Org 2"]
     assert rest["next"] is None
-    assert "contact_email" not in json.dumps(first)
+    everything = json.dumps([first, rest])
+    assert "Hidden" not in everything and "Pending" not in everything
+    assert "@" not in everything
 
 
-@pytest.mark.parametrize("query", ["after=abc", "type=cult", "limit=x", "after=-5"])
-def test_signatories_bad_parameters_are_400(client, letter, query):
-    """Malformed query parameters answer 400 with a reason."""
+def test_signatory_fields(client, letter):
+    """Each listed signatory has id, name, website, country, type and logo URL."""
+    with_logo = SignatureFactory(
+        letter=letter,
+        status="confirmed",
+        organisation="Kestrel Press",
+        website="https://kestrel.example",
+        country="UA",
+        organisation_type="media",
+        logo="logos/k.png",
+    )
+    SignatureFactory(letter=letter, status="confirmed", country="")
+    first, second = client.get(f"/api/letters/{letter.slug}/signatories/").json()[
+        "results"
+    ]
+    assert first == {
+        "id": with_logo.pk,
+        "organisation": "Kestrel Press",
+        "website": "https://kestrel.example",
+        "country": "UA",
+        "type": "media",
+        "logo": f"{django_settings.SITE_URL}/en/sign/logo/{with_logo.pk}.png",
+    }
+    assert second["country"] is None and second["logo"] is None
+
+
+def test_signatories_filters(client, letter):
+    """?country= (any case) and ?type= narrow the list."""
+    SignatureFactory(letter=letter, status="confirmed", organisation="A", country="UA")
+    SignatureFactory(
+        letter=letter,
+        status="confirmed",
+        organisation="B",
+        country="DE",
+        organisation_type="media",
+    )
+    url = f"/api/letters/{letter.slug}/signatories/"
+
+    def listed(query):
+        return [r["organisation"] for r in client.get(url + query).json()["results"]]
+
+    assert listed("?country=ua") == ["A"]
+    assert listed("?type=media") == ["B"]
+    assert listed("?country=UA&type=media") == []
+
+
+def test_signatories_limit_is_capped(client, letter):
+    """A limit above 100 gives pages of 100; below 1 gives pages of 1."""
+    SignatureFactory.create_batch(102, letter=letter, status="confirmed")
+    url = f"/api/letters/{letter.slug}/signatories/"
+    assert len(client.get(f"{url}?limit=1000").json()["results"]) == 100
+    assert len(client.get(f"{url}?limit=0").json()["results"]) == 1
+    assert len(client.get(url).json()["results"]) == 50
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("after=abc", "after"),
+        ("after=-5", "after"),
+        ("after=0", "after"),
+        ("after=" + "9" * 30, "after"),
+        ("type=cult", "type"),
+        ("type=%00", "type"),
+        ("limit=x", "limit"),
+        ("limit=1.5", "limit"),
+        ("country=ZZ", "country"),
+        ("country=%00", "country"),
+        pytest.param("country=" + "x" * 5000, "country", id="country-5000-chars"),
+    ],
+)
+def test_signatories_bad_parameters_are_400(client, letter, query, field):
+    """Malformed query parameters answer 400 with a JSON reason, never 500."""
     response = client.get(f"/api/letters/{letter.slug}/signatories/?{query}")
     assert response.status_code == 400
-    assert response.json()["detail"]
+    body = response.json()
+    assert body["detail"] and body["field"] == field
 
 
-def test_post_new_and_repeat_answer_the_same(client, letter, payload):
-    """New and repeat signatures get identical 202 bodies; one row exists."""
-    first = post_json(client, letter.slug, payload)
-    second = post_json(client, letter.slug, payload)
+# Writing
+
+
+def test_post_new_and_repeat_answer_the_same(
+    client,
+    letter,
+    payload,
+    celery_eager,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """New and repeat signatures get identical 202 bodies; one row, two emails."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_json(client, letter.slug, payload)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = post_json(
+            client,
+            letter.slug,
+            payload | {"contact_email": "Olena@Kestrel.example", "organisation": "X"},
+        )
     assert first.status_code == second.status_code == 202
-    assert first.json() == second.json()
-    assert Signature.objects.count() == 1
+    assert first.content == second.content
+    assert first.json()["status"] == "accepted"
+    signature = Signature.objects.get()
+    assert signature.organisation == "Kestrel Rights Alliance"
+    assert signature.status == "pending"
+    assert len(mailoutbox) == 2
+
+
+def test_post_stores_what_was_sent(client, letter, payload):
+    """The signature keeps the fields, the ?lang= language and a hashed address."""
+    post_json(
+        client,
+        f"{letter.slug}",
+        payload | {"newsletter": True, "comment": "Solidarity"},
+        QUERY_STRING="lang=uk",
+        REMOTE_ADDR="203.0.113.5",
+    )
+    signature = Signature.objects.get()
+    assert (signature.country, signature.organisation_type) == ("UA", "ngo")
+    assert signature.newsletter and signature.is_public
+    assert signature.comment == "Solidarity"
+    assert signature.language == "uk"
+    assert signature.ip_hash == services.ip_hash("203.0.113.5")
+
+
+def test_post_without_is_public_is_not_listed(client, letter, payload):
+    """Omitting is_public means "do not name us" (the safe default, as documented)."""
+    del payload["is_public"]
+    assert post_json(client, letter.slug, payload).status_code == 202
+    assert Signature.objects.get().is_public is False
 
 
 @pytest.mark.parametrize(
     ("change", "field"),
     [
         ({"contact_email": "nope"}, "contact_email"),
+        ({"contact_email": None}, "contact_email"),
         ({"consent": False}, "consent"),
         ({"country": "ZZ"}, "country"),
+        ({"country": ["UA"]}, "country"),
         ({"organisation": "x" * 10_000}, "organisation"),
+        ({"organisation": {"name": "nested"}}, "organisation"),
         ({"contact_name": None}, "contact_name"),
+        ({"organisation_type": "cult"}, "organisation_type"),
+        ({"website": "javascript:alert(1)"}, "website"),
     ],
 )
 def test_post_bad_input_gives_field_errors(client, letter, payload, change, field):
-    """Invalid fields answer 400 with per-field messages."""
+    """Invalid or wrongly typed fields answer 400 with per-field messages."""
     response = post_json(client, letter.slug, payload | change)
     assert response.status_code == 400
-    assert field in response.json()["errors"]
+    body = response.json()
+    assert body["detail"] == "Invalid input."
+    assert field in body["errors"]
+    assert all(isinstance(m, str) for m in body["errors"][field])
     assert not Signature.objects.exists()
 
 
-@pytest.mark.parametrize("body", ["{not json", "[1, 2]", '"text"', "\xff"])
+def test_post_empty_object_lists_every_required_field(client, letter):
+    """An empty object answers 400 naming each required field."""
+    response = post_json(client, letter.slug, {})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    for field in ("organisation", "country", "contact_name", "contact_email"):
+        assert field in errors
+    assert "consent" in errors
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[1, 2]",
+        b'"text"',
+        b"null",
+        b"\xff\xfe\xfa",
+        b"[" * 100_000,
+        b'{"a":' * 100_000,
+    ],
+    ids=[
+        "broken",
+        "array",
+        "string",
+        "null",
+        "not-utf8",
+        "deep-array",
+        "deep-object",
+    ],
+)
 def test_post_malformed_json_is_400(client, letter, body):
-    """A body that is not a JSON object answers 400."""
-    response = post_json(client, letter.slug, body.encode("latin-1"))
+    """A body that is not a JSON object answers 400 with a JSON reason, never 500."""
+    response = post_json(client, letter.slug, body)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert not Signature.objects.exists()
+
+
+def test_post_empty_json_body_is_400(client, letter):
+    """A JSON request without a body answers 400."""
+    response = client.post(
+        f"/api/letters/{letter.slug}/signatures/",
+        data=b"",
+        content_type="application/json",
+        CONTENT_TYPE="application/json",  # the test client drops it for no data
+    )
     assert response.status_code == 400
 
 
-def test_post_needs_json_content_type(client, letter, payload):
-    """A form-encoded POST answers 415."""
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain"]
+)
+def test_post_needs_json_content_type(client, letter, payload, content_type):
+    """A POST that is not declared as JSON answers 415."""
+    response = post_json(client, letter.slug, payload, content_type=content_type)
+    assert response.status_code == 415
+    assert response.json()["detail"]
+    assert not Signature.objects.exists()
+
+
+def test_post_multipart_form_is_415(client, letter, payload):
+    """A browser form post to the API answers 415."""
     response = client.post(f"/api/letters/{letter.slug}/signatures/", payload)
     assert response.status_code == 415
+
+
+def test_post_honeypot_answers_202_and_stores_nothing(client, letter, payload):
+    """A bot filling the honeypot sees success, and nothing is stored."""
+    response = post_json(client, letter.slug, payload | {"fax_number": "555"})
+    assert response.status_code == 202
+    assert response.content == post_json(client, letter.slug, payload).content
+    assert Signature.objects.count() == 1  # only the second, honest one
+
+
+def test_post_individual_where_allowed(client, payload):
+    """An individual may sign through the API where the letter allows it."""
+    letter = LetterFactory(allow_individuals=True)
+    data = payload | {"kind": "individual", "organisation": ""}
+    data.pop("organisation_type")
+    assert post_json(client, letter.slug, data).status_code == 202
+    assert Signature.objects.get().kind == "individual"
 
 
 def test_post_closed_letter_is_409(client, payload):
     """A letter past its closing date answers 409."""
     letter = LetterFactory(signing_closes=timezone.now() - timedelta(hours=1))
-    assert post_json(client, letter.slug, payload).status_code == 409
+    response = post_json(client, letter.slug, payload)
+    assert response.status_code == 409
+    assert response.json()["detail"]
+    assert not Signature.objects.exists()
 
 
 def test_post_unknown_letter_is_404(client, payload):
-    """Signing an unknown letter answers 404."""
+    """Signing an unknown or draft letter answers 404."""
+    draft = LetterFactory(status="draft")
     assert post_json(client, "nope", payload).status_code == 404
+    assert post_json(client, draft.slug, payload).status_code == 404
 
 
-def test_post_rate_limited_is_429(client, letter, payload, settings):
-    """Past the limit the API answers 429."""
+def test_get_on_the_signatures_endpoint_is_405(client, letter):
+    """The write endpoint accepts only POST."""
+    assert client.get(f"/api/letters/{letter.slug}/signatures/").status_code == 405
+
+
+def test_post_rate_limited_per_ip_is_429(client, letter, payload, settings):
+    """Past the per-address limit the API answers 429."""
     settings.SIGNATURE_RATE_IP = "1/h"
     assert post_json(client, letter.slug, payload).status_code == 202
     other = payload | {"contact_email": "b@kestrel.example"}
-    assert post_json(client, letter.slug, other).status_code == 429
+    response = post_json(client, letter.slug, other)
+    assert response.status_code == 429
+    assert response.json()["detail"]
+    assert Signature.objects.count() == 1
+
+
+def test_post_rate_limited_per_email_across_ips(client, letter, payload, settings):
+    """The per-email limit holds across client addresses."""
+    settings.SIGNATURE_RATE_EMAIL = "2/h"
+    codes = [
+        post_json(client, letter.slug, payload, REMOTE_ADDR=f"10.0.0.{n}").status_code
+        for n in range(3)
+    ]
+    assert codes == [202, 202, 429]
+
+
+# Cross-origin use, widget, schema
 
 
 def test_cors_allows_reads_not_writes(client, letter):
@@ -147,30 +411,73 @@ def test_cors_allows_reads_not_writes(client, letter):
     origin = {"HTTP_ORIGIN": "https://partner.example"}
     response = client.get("/api/letters/", **origin)
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
     preflight = client.options(
         f"/api/letters/{letter.slug}/signatures/",
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type",
         **origin,
     )
-    assert "POST" not in preflight.get("Access-Control-Allow-Methods", "")
+    allowed = preflight.get("Access-Control-Allow-Methods", "")
+    assert "POST" not in allowed
+    assert "GET" in allowed
 
 
-def test_schema_documents_every_api_path(client):
-    """The OpenAPI document parses and lists every route of the API."""
-    spec = client.get("/api/schema/").json()
-    assert spec["openapi"].startswith("3.")
-    resolver = get_resolver()
-    api = next(p for p in resolver.url_patterns if str(p.pattern) == "api/")
-    routes = {
+def test_no_cors_headers_outside_the_api(client, letter):
+    """The HTML site is not opened to other origins."""
+    response = client.get(
+        f"/en/sign/{letter.slug}/", HTTP_ORIGIN="https://partner.example"
+    )
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_widget_shows_the_count_and_can_be_framed(client, letters_page, letter):
+    """The counter widget shows the count and may be embedded by any site."""
+    SignatureFactory.create_batch(4, letter=letter, status="confirmed")
+    services.letter_recount(letter=letter)
+    response = client.get(f"/api/letters/{letter.slug}/widget/")
+    assert response.status_code == 200
+    assert re.search(r"<strong>4</strong>\s*signatures", response.text)
+    assert 'max="10" value="4"' in response.text
+    assert f"/en/letters/{letter.slug}/#sign" in response.text
+    assert "X-Frame-Options" not in response
+    assert "frame-ancestors *" in response["Content-Security-Policy"]
+
+
+def api_routes() -> set[str]:
+    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
+    return {
         "/api/" + str(p.pattern).replace("<slug:slug>", "{slug}")
         for p in api.url_patterns
     }
-    assert routes == set(spec["paths"])
 
 
-def test_widget_can_be_framed(client, letter):
-    """The counter widget may be embedded by any site."""
-    response = client.get(f"/api/letters/{letter.slug}/widget/")
+def test_schema_file_parses_and_documents_every_api_path():
+    """signatories/openapi.json is OpenAPI 3.1 and lists every route of the API."""
+    path = Path(django_settings.BASE_DIR) / "signatories" / "openapi.json"
+    spec = json.loads(path.read_text())
+    assert spec["openapi"].startswith("3.1")
+    assert set(spec["paths"]) == api_routes()
+    assert "/api/letters/{slug}/widget/" in spec["paths"]
+    assert set(spec["paths"]["/api/letters/{slug}/signatures/"]) == {"post"}
+
+
+def test_schema_references_resolve():
+    """Every $ref in the schema points at a defined component."""
+    path = Path(django_settings.BASE_DIR) / "signatories" / "openapi.json"
+    text = path.read_text()
+    spec = json.loads(text)
+    for ref in set(re.findall(r'"\$ref":\s*"#/([^"]+)"', text)):
+        node = spec
+        for part in ref.split("/"):
+            node = node[part]
+        assert node, ref
+
+
+def test_schema_is_served(client):
+    """/api/schema/ serves the OpenAPI document as JSON."""
+    response = client.get("/api/schema/")
     assert response.status_code == 200
-    assert "X-Frame-Options" not in response
-    assert "frame-ancestors *" in response["Content-Security-Policy"]
+    assert response["Content-Type"] == "application/json"
+    spec = response.json()
+    assert set(spec["paths"]) == api_routes()

@@ -1,91 +1,146 @@
-import io
+import logging
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 from PIL import Image
 
-from signatories import services
-from signatories.models import LetterTally, Signature, SignatureStatus
-from signatories.selectors import letter_signature_count
+from signatories import services, tasks
+from signatories.models import LetterTally, Signature, SignatureStatus, SignerKind
+from signatories.selectors import letter_public_signatories, letter_signature_count
 from signatories.tokens import confirm_token, withdraw_token
-from tests.factories import LetterFactory, SignatureFactory
+from tests.factories import EditorFactory, LetterFactory, SignatureFactory
+
+from .images import image_bytes, jpeg_rotated, jpeg_with_exif, upload
 
 pytestmark = pytest.mark.django_db
 
 
-def create(letter, **overrides):
-    data = {
-        "letter": letter,
-        "organisation": "Kestrel Rights Alliance",
-        "website": "https://kestrel.example",
-        "country": "UA",
-        "organisation_type": "ngo",
-        "contact_name": "Olena",
-        "contact_email": "olena@kestrel.example",
-    } | overrides
-    return services.signature_create(**data)
+def listed(letter) -> list[str]:
+    return [s.organisation for s in letter_public_signatories(letter=letter).items]
 
 
 def test_signature_create_stores_pending_and_emails_after_commit(
-    letter, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
 ):
     """The row is PENDING and the email leaves only once the transaction commits."""
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = create(letter)
+        result = sign(letter)
     assert result.created
     assert result.signature.status == SignatureStatus.PENDING
-    assert mailoutbox == []  # nothing is sent inside the request's transaction
-    for callback in callbacks:
-        callback()
+    assert len(callbacks) == 1
+    assert mailoutbox == []  # the request itself never talks to SMTP
+    callbacks[0]()
     [message] = mailoutbox
     assert message.to == ["olena@kestrel.example"]
-    assert "/sign/confirm/" in message.body and "/sign/withdraw/" in message.body
-    assert message.alternatives[0][1] == "text/html"
+    assert "/en/sign/confirm/" in message.body
+    assert "/en/sign/withdraw/" in message.body
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert "/en/sign/confirm/" in html and "/en/sign/withdraw/" in html
     result.signature.refresh_from_db()
     assert (result.signature.emails_requested, result.signature.emails_sent) == (1, 1)
 
 
-def test_signature_create_twice_keeps_one_row_and_resends(
-    letter, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+def test_signature_create_normalises_the_email(letter, sign):
+    """The address is stored trimmed, and its canonical form lower-cased."""
+    signature = sign(letter, contact_email="  Olena@Kestrel.EXAMPLE ").signature
+    assert signature.contact_email == "Olena@Kestrel.EXAMPLE"
+    assert signature.email_normalised == "olena@kestrel.example"
+
+
+def test_signature_create_twice_changes_nothing_but_resends(
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """A repeat with the same address (any case) changes nothing but the email count."""
+    """A repeat (address in another case, padded) finds the first row unchanged."""
     with django_capture_on_commit_callbacks(execute=True):
-        first = create(letter)
+        first = sign(letter, client_ip="10.0.0.1").signature
+    stored = Signature.objects.values().get()
     with django_capture_on_commit_callbacks(execute=True):
-        second = create(
-            letter, contact_email="  OLENA@Kestrel.example ", organisation="Other"
+        second = sign(
+            letter,
+            contact_email="  OLENA@Kestrel.example ",
+            organisation="Someone Else",
+            website="https://else.example",
+            contact_name="Mallory",
+            is_public=False,
+            language="de",
+            client_ip="10.9.9.9",
         )
     assert not second.created
-    assert second.signature.pk == first.signature.pk
+    assert second.signature.pk == first.pk
     assert Signature.objects.count() == 1
-    assert Signature.objects.get().organisation == "Kestrel Rights Alliance"
-    assert len(mailoutbox) == 2
+    again = Signature.objects.values().get()
+    outbox = ("emails_requested", "emails_sent", "email_requested_at", "email_sent_at")
+    assert {k: v for k, v in again.items() if k not in outbox} == {
+        k: v for k, v in stored.items() if k not in outbox
+    }
+    assert again["emails_requested"] == 2
+    assert [m.to for m in mailoutbox] == [["olena@kestrel.example"]] * 2
 
 
 def test_signature_create_sends_at_most_three_emails(
-    letter, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
 ):
     """However often an address signs, its signature gets at most three emails."""
     for _ in range(5):
         with django_capture_on_commit_callbacks(execute=True):
-            create(letter)
+            sign(letter)
     assert len(mailoutbox) == 3
-    assert Signature.objects.get().emails_requested == 3
+    signature = Signature.objects.get()
+    assert (signature.emails_requested, signature.emails_sent) == (3, 3)
 
 
 def test_signature_create_in_signers_language(
-    letter, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """The email is rendered in the language the signer used."""
+    """The email is rendered in the signer's language, links and letter title too."""
     letter.set_current_language("ru")
     letter.title = "Остановите обыски"
     letter.save()
     with django_capture_on_commit_callbacks(execute=True):
-        create(letter, language="ru")
+        sign(letter, language="ru")
     [message] = mailoutbox
     assert "/ru/sign/confirm/" in message.body
+    assert "/ru/sign/withdraw/" in message.body
     assert "Остановите обыски" in message.subject
+    assert '<html lang="ru">' in message.alternatives[0][0]
+
+
+def test_signature_create_after_confirmation_sends_already_signed(
+    letter, sign, confirm, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Signing again once confirmed mails a notice without a confirm link."""
+    with django_capture_on_commit_callbacks(execute=True):
+        signature = sign(letter).signature
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not sign(letter).created
+    first, second = mailoutbox
+    assert "/sign/confirm/" in first.body
+    assert "/sign/confirm/" not in second.body
+    assert "/sign/withdraw/" in second.body
+    assert "already" in second.subject
+
+
+def test_signature_create_when_broker_is_down_leaves_email_owed(
+    letter, sign, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """A broker that refuses the task fails nothing; the outbox still owes the email."""
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.send_signature_email, "delay", down)
+    with caplog.at_level(logging.WARNING, logger="signatories.services"):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = sign(letter)
+    assert result.created
+    signature = Signature.objects.get()
+    assert (signature.emails_requested, signature.emails_sent) == (1, 0)
+    assert "left to the outbox sweep" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -97,37 +152,67 @@ def test_signature_create_in_signers_language(
     ],
     ids=["closed", "not-yet-open", "draft"],
 )
-def test_signature_create_outside_window_raises(letter_kwargs):
+def test_signature_create_outside_window_raises(sign, letter_kwargs):
     """Closed, not yet open and draft letters accept no signature."""
     letter = LetterFactory(**letter_kwargs)
     with pytest.raises(services.SigningClosed):
-        create(letter)
+        sign(letter)
     assert not Signature.objects.exists()
 
 
-def test_signature_create_individual_needs_permission(letter):
+def test_signature_create_inside_window_is_accepted(sign):
+    """A letter whose window has opened and not closed accepts signatures."""
+    letter = LetterFactory(
+        signing_opens=timezone.now() - timedelta(days=1),
+        signing_closes=timezone.now() + timedelta(days=1),
+    )
+    assert sign(letter).created
+
+
+def test_signature_create_individual_needs_permission(letter, sign):
     """Individuals may sign only where the letter allows it."""
     with pytest.raises(services.SigningNotAllowed):
-        create(letter, kind="individual", organisation="")
+        sign(letter, kind=SignerKind.INDIVIDUAL, organisation="")
+    assert not Signature.objects.exists()
     letter.allow_individuals = True
     letter.save()
-    assert create(letter, kind="individual", organisation="").created
+    assert sign(letter, kind=SignerKind.INDIVIDUAL, organisation="").created
 
 
-def test_signature_confirm_counts_once(letter):
+def test_signature_create_stores_only_a_keyed_hash_of_the_ip(letter, sign):
+    """The client address is stored as a keyed hash, never as given."""
+    signature = sign(letter, client_ip="203.0.113.7").signature
+    assert signature.ip_hash == services.ip_hash("203.0.113.7")
+    assert len(signature.ip_hash) == 64
+    assert "203.0.113.7" not in str(Signature.objects.values().get())
+    assert services.ip_hash(None) == services.ip_hash("") == ""
+
+
+def test_ip_hash_depends_on_the_secret_key(settings):
+    """Without the secret the hash cannot be recomputed from a guessed address."""
+    before = services.ip_hash("203.0.113.7")
+    settings.SECRET_KEY = "another-secret-key-0123456789abcdefghijklmnopq"
+    assert services.ip_hash("203.0.113.7") != before
+
+
+def test_signature_confirm_counts_once(letter, sign):
     """A valid token confirms and counts; confirming twice is a no-op."""
-    signature = create(letter).signature
+    signature = sign(letter).signature
     token = confirm_token.make_token(signature)
-    assert services.signature_confirm(signature_id=signature.pk, token=token)
-    assert services.signature_confirm(signature_id=signature.pk, token=token)
+    first = services.signature_confirm(signature_id=signature.pk, token=token)
+    assert first.status == SignatureStatus.CONFIRMED and first.confirmed_at
+    second = services.signature_confirm(signature_id=signature.pk, token=token)
+    assert second.pk == signature.pk
     signature.refresh_from_db()
     assert signature.status == SignatureStatus.CONFIRMED
+    assert signature.confirmed_at == first.confirmed_at
     assert letter_signature_count(letter=letter) == 1
+    assert listed(letter) == ["Kestrel Rights Alliance"]
 
 
-def test_signature_confirm_tampered_token_is_refused(letter):
+def test_signature_confirm_tampered_token_is_refused(letter, sign):
     """A token altered by one character confirms nothing."""
-    signature = create(letter).signature
+    signature = sign(letter).signature
     token = confirm_token.make_token(signature)
     tampered = token[:-1] + ("0" if token[-1] != "0" else "1")
     assert services.signature_confirm(signature_id=signature.pk, token=tampered) is None
@@ -136,85 +221,332 @@ def test_signature_confirm_tampered_token_is_refused(letter):
     assert letter_signature_count(letter=letter) == 0
 
 
-def test_signature_confirm_expired_token_is_refused(letter, monkeypatch, settings):
+def test_signature_confirm_with_another_signatures_token_is_refused(letter, sign):
+    """A token made for one signature does not confirm another."""
+    mine = sign(letter).signature
+    other = sign(letter, contact_email="other@kestrel.example").signature
+    token = confirm_token.make_token(other)
+    assert services.signature_confirm(signature_id=mine.pk, token=token) is None
+    assert Signature.objects.get(pk=mine.pk).status == SignatureStatus.PENDING
+
+
+def test_signature_confirm_unknown_id_is_none(db):
+    """Confirming a signature that does not exist returns None."""
+    assert services.signature_confirm(signature_id=987654, token="abc-123") is None
+
+
+def test_signature_confirm_expired_token_is_refused(
+    letter, sign, monkeypatch, settings
+):
     """Past SIGNATURE_TOKEN_TIMEOUT the link no longer confirms."""
-    signature = create(letter).signature
+    signature = sign(letter).signature
     token = confirm_token.make_token(signature)
     later = confirm_token._now() + timedelta(
         seconds=settings.SIGNATURE_TOKEN_TIMEOUT + 5
     )
     monkeypatch.setattr(confirm_token, "_now", lambda: later)
     assert services.signature_confirm(signature_id=signature.pk, token=token) is None
-
-
-def test_approval_letter_counts_organisations_after_approval(editor):
-    """Where approval is required, a confirmed organisation counts once approved."""
-    letter = LetterFactory(requires_approval=True)
-    signature = create(letter).signature
-    services.signature_confirm(
-        signature_id=signature.pk, token=confirm_token.make_token(signature)
-    )
-    assert letter_signature_count(letter=letter) == 0
-    assert services.signatures_approve(signature_ids=[signature.pk], user=editor) == 1
-    assert letter_signature_count(letter=letter) == 1
-    services.signatures_reject(signature_ids=[signature.pk], user=editor, reason="spam")
-    signature.refresh_from_db()
-    assert (signature.status, signature.rejection_reason) == ("rejected", "spam")
-    assert letter_signature_count(letter=letter) == 0
-
-
-def test_pending_signature_cannot_be_approved(editor, letter):
-    """An editor cannot approve a signature whose email was never confirmed."""
-    signature = create(letter).signature
-    assert services.signatures_approve(signature_ids=[signature.pk], user=editor) == 0
     assert Signature.objects.get().status == SignatureStatus.PENDING
 
 
-def test_signature_withdraw_erases_personal_data(letter):
-    """Withdrawal blanks every personal field, uncounts, and kills the link."""
-    signature = create(letter, comment="We stand with you").signature
-    services.signature_confirm(
-        signature_id=signature.pk, token=confirm_token.make_token(signature)
+@pytest.mark.parametrize("end_state", ["withdrawn", "rejected"])
+def test_signature_confirm_does_not_revive_an_ended_signature(
+    letter, sign, confirm, editor, end_state
+):
+    """An old confirm link on a withdrawn or rejected signature confirms nothing."""
+    signature = sign(letter).signature
+    token = confirm_token.make_token(signature)
+    confirm(signature)
+    signature.refresh_from_db()
+    if end_state == "withdrawn":
+        services.signature_withdraw(
+            signature_id=signature.pk, token=withdraw_token.make_token(signature)
+        )
+    else:
+        services.signatures_reject(
+            signature_ids=[signature.pk], user=editor, reason="spam"
+        )
+    assert services.signature_confirm(signature_id=signature.pk, token=token) is None
+    assert Signature.objects.get().status == end_state
+    assert letter_signature_count(letter=letter) == 0
+
+
+def test_approval_letter_counts_organisations_after_approval(sign, confirm, editor):
+    """Where approval is required, a confirmed organisation counts once approved."""
+    letter = LetterFactory(requires_approval=True)
+    signature = sign(letter).signature
+    confirm(signature)
+    assert Signature.objects.get().status == SignatureStatus.CONFIRMED
+    assert letter_signature_count(letter=letter) == 0
+    assert listed(letter) == []
+    assert services.signatures_approve(signature_ids=[signature.pk], user=editor) == 1
+    signature.refresh_from_db()
+    assert signature.status == SignatureStatus.APPROVED
+    assert signature.reviewed_by == editor and signature.reviewed_at
+    assert letter_signature_count(letter=letter) == 1
+    assert listed(letter) == ["Kestrel Rights Alliance"]
+
+
+def test_reject_with_reason_removes_from_count_and_list(sign, confirm, editor):
+    """Rejecting an approved organisation uncounts and unlists it; the reason stays."""
+    letter = LetterFactory(requires_approval=True)
+    signature = sign(letter).signature
+    confirm(signature)
+    services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    assert services.signatures_reject(
+        signature_ids=[signature.pk], user=editor, reason="Not an organisation"
     )
     signature.refresh_from_db()
+    assert signature.status == SignatureStatus.REJECTED
+    assert signature.rejection_reason == "Not an organisation"
+    assert letter_signature_count(letter=letter) == 0
+    assert listed(letter) == []
+
+
+def test_reject_on_a_letter_without_approval_uncounts(letter, sign, confirm, editor):
+    """Where confirmation alone counts, rejecting still takes the signature off."""
+    signature = sign(letter).signature
+    confirm(signature)
+    assert letter_signature_count(letter=letter) == 1
+    services.signatures_reject(signature_ids=[signature.pk], user=editor, reason="x")
+    assert letter_signature_count(letter=letter) == 0
+    assert listed(letter) == []
+
+
+def test_approving_twice_counts_once(sign, confirm, editor):
+    """A second approval of the same signature changes nothing."""
+    letter = LetterFactory(requires_approval=True)
+    signature = sign(letter).signature
+    confirm(signature)
+    services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    assert services.signatures_approve(signature_ids=[signature.pk], user=editor) == 0
+    assert letter_signature_count(letter=letter) == 1
+
+
+def test_individuals_count_on_confirmation_even_with_approval(sign, confirm):
+    """Approval is for organisations: an individual counts once confirmed."""
+    letter = LetterFactory(requires_approval=True, allow_individuals=True)
+    signature = sign(letter, kind=SignerKind.INDIVIDUAL, organisation="").signature
+    confirm(signature)
+    assert letter_signature_count(letter=letter) == 1
+    assert listed(letter) == []  # counted, but the list names organisations only
+
+
+def test_pending_signature_cannot_be_approved(editor, letter, sign):
+    """An editor cannot approve a signature whose email was never confirmed."""
+    signature = sign(letter).signature
+    assert services.signatures_approve(signature_ids=[signature.pk], user=editor) == 0
+    assert Signature.objects.get().status == SignatureStatus.PENDING
+    assert letter_signature_count(letter=letter) == 0
+
+
+def test_signature_withdraw_erases_personal_data(
+    letter, sign, confirm, django_capture_on_commit_callbacks
+):
+    """Withdrawal blanks every personal field and the logo, uncounts, unlists."""
+    with django_capture_on_commit_callbacks(execute=True):
+        signature = sign(
+            letter,
+            comment="We stand with you",
+            newsletter=True,
+            client_ip="203.0.113.7",
+            logo=upload(image_bytes()),
+        ).signature
+    logo_name = signature.logo.name
+    assert default_storage.exists(logo_name)
+    confirm(signature)
+    assert letter_signature_count(letter=letter) == 1
+    signature.refresh_from_db()
     token = withdraw_token.make_token(signature)
-    assert services.signature_withdraw(signature_id=signature.pk, token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.signature_withdraw(signature_id=signature.pk, token=token)
     signature.refresh_from_db()
     assert signature.status == SignatureStatus.WITHDRAWN
+    assert signature.withdrawn_at
     for field in (
         "organisation",
         "website",
+        "country",
+        "organisation_type",
         "contact_name",
+        "contact_role",
         "contact_email",
         "email_normalised",
         "comment",
         "ip_hash",
+        "logo",
     ):
-        assert getattr(signature, field) == "", field
+        assert not getattr(signature, field), field
+    assert not signature.newsletter and not signature.is_public
+    assert not default_storage.exists(logo_name)
+    assert (signature.letter_id, signature.kind) == (letter.pk, "organisation")
     assert letter_signature_count(letter=letter) == 0
+    assert listed(letter) == []
+
+
+def test_withdraw_link_dies_after_use_and_the_address_may_sign_again(letter, sign):
+    """A used withdraw link does nothing more; the same address can sign anew."""
+    signature = sign(letter).signature
+    token = withdraw_token.make_token(signature)
+    assert services.signature_withdraw(signature_id=signature.pk, token=token)
     assert not services.signature_withdraw(signature_id=signature.pk, token=token)
-    assert create(letter).created  # the address may sign again
+    again = sign(letter)
+    assert again.created and again.signature.pk != signature.pk
+    assert Signature.objects.count() == 2
 
 
-def test_letter_recount_matches_the_tally(letter):
+def test_withdraw_link_from_the_first_email_works_after_confirming(
+    letter, sign, confirm
+):
+    """The withdraw link mailed with the confirm link survives the confirmation."""
+    signature = sign(letter).signature
+    token = withdraw_token.make_token(signature)  # as in the confirmation email
+    confirm(signature)
+    assert letter_signature_count(letter=letter) == 1
+    assert services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert Signature.objects.get().status == SignatureStatus.WITHDRAWN
+    assert letter_signature_count(letter=letter) == 0
+
+
+def test_withdraw_link_survives_approval(sign, confirm, editor):
+    """An editor's approval does not break the signer's withdraw link."""
+    letter = LetterFactory(requires_approval=True)
+    signature = sign(letter).signature
+    confirm(signature)
+    signature.refresh_from_db()
+    token = withdraw_token.make_token(signature)
+    services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    assert services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert letter_signature_count(letter=letter) == 0
+
+
+def test_withdraw_pending_signature_keeps_the_count(letter, sign, confirm):
+    """Withdrawing a signature that never counted leaves the count alone."""
+    counted = sign(letter, contact_email="a@kestrel.example").signature
+    confirm(counted)
+    pending = sign(letter).signature
+    assert services.signature_withdraw(
+        signature_id=pending.pk, token=withdraw_token.make_token(pending)
+    )
+    assert letter_signature_count(letter=letter) == 1
+
+
+def test_withdraw_with_a_confirm_token_is_refused(letter, sign):
+    """A confirmation link cannot be used to withdraw."""
+    signature = sign(letter).signature
+    token = confirm_token.make_token(signature)
+    assert not services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert Signature.objects.get().status == SignatureStatus.PENDING
+
+
+def test_withdraw_unknown_signature_is_false(db):
+    """Withdrawing a signature that does not exist returns False."""
+    assert not services.signature_withdraw(signature_id=987654, token="abc-123")
+
+
+def test_tally_never_goes_below_zero(letter, sign, confirm):
+    """A drifted tally at zero stays at zero when a counted signature leaves."""
+    signature = sign(letter).signature
+    confirm(signature)
+    LetterTally.objects.filter(letter=letter).update(public_count=0)
+    signature.refresh_from_db()
+    assert services.signature_withdraw(
+        signature_id=signature.pk, token=withdraw_token.make_token(signature)
+    )
+    assert letter_signature_count(letter=letter) == 0
+
+
+def test_signature_resend_owes_an_email_only_to_a_known_address(
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A resend for an address that signed mails it; an unknown address gets nothing."""
+    sign(letter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signature_resend(letter=letter, contact_email=" OLENA@kestrel.example")
+        services.signature_resend(letter=letter, contact_email="nobody@else.example")
+    assert [m.to for m in mailoutbox] == [["olena@kestrel.example"]]
+    assert Signature.objects.get().emails_requested == 2
+
+
+def test_signature_resend_to_a_rejected_signature_sends_nothing(
+    letter,
+    sign,
+    confirm,
+    editor,
+    celery_eager,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Rejected signatures are owed no more email."""
+    signature = sign(letter).signature
+    confirm(signature)
+    services.signatures_reject(signature_ids=[signature.pk], user=editor, reason="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
+    assert Signature.objects.get().emails_requested == 1
+    assert mailoutbox == []
+
+
+def test_letter_recount_matches_the_tally(letter, sign, confirm):
     """Recounting from the rows gives what the services kept in the tally."""
-    for _ in range(3):
-        SignatureFactory(letter=letter, status=SignatureStatus.CONFIRMED)
+    for n in range(3):
+        confirm(sign(letter, contact_email=f"c{n}@kestrel.example").signature)
+    sign(letter, contact_email="pending@kestrel.example")
+    kept = letter_signature_count(letter=letter)
+    assert kept == 3
+    LetterTally.objects.filter(letter=letter).update(public_count=99)
+    assert services.letter_recount(letter=letter) == kept
+    assert LetterTally.objects.get(letter=letter).public_count == kept
+
+
+def test_letter_recount_follows_the_approval_rule():
+    """With approval required, confirmed organisations wait; individuals count."""
+    letter = LetterFactory(requires_approval=True)
+    SignatureFactory(letter=letter, status=SignatureStatus.CONFIRMED)
+    SignatureFactory(letter=letter, status=SignatureStatus.APPROVED)
+    SignatureFactory(letter=letter, status=SignatureStatus.CONFIRMED, kind="individual")
+    SignatureFactory(letter=letter, status=SignatureStatus.REJECTED)
+    SignatureFactory(letter=letter, status=SignatureStatus.WITHDRAWN)
     SignatureFactory(letter=letter, status=SignatureStatus.PENDING)
-    assert services.letter_recount(letter=letter) == 3
-    assert LetterTally.objects.get(letter=letter).public_count == 3
+    SignatureFactory(status=SignatureStatus.APPROVED)  # another letter
+    assert services.letter_recount(letter=letter) == 2
 
 
-def test_logo_is_reencoded_without_metadata(letter):
-    """An uploaded JPEG with EXIF becomes a small PNG with no EXIF."""
-    image = Image.new("RGB", (1200, 800), "red")
-    exif = Image.Exif()
-    exif[0x010F] = "SpyCam"  # Make
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    buffer.seek(0)
-    signature = create(letter, logo=buffer).signature
+def test_logo_is_reencoded_as_png_without_metadata(letter, sign):
+    """An uploaded JPEG with EXIF (camera, GPS) becomes a small PNG without any."""
+    signature = sign(letter, logo=upload(jpeg_with_exif(), "me.jpg")).signature
+    assert signature.logo.name.endswith(".png")
+    assert "me" not in signature.logo.name  # the upload's name is not kept
     with Image.open(signature.logo.path) as stored:
         assert stored.format == "PNG"
-        assert max(stored.size) <= 400
+        assert max(stored.size) <= services.LOGO_SIZE[0]
         assert not stored.getexif()
+        assert not stored.info.get("exif")
+    with open(signature.logo.path, "rb") as raw:
+        assert b"SpyCam" not in raw.read()
+
+
+def test_logo_orientation_is_applied_before_the_metadata_goes(letter, sign):
+    """A photo marked "rotate 90°" is stored upright, since its EXIF is dropped."""
+    signature = sign(letter, logo=upload(jpeg_rotated((1200, 800)))).signature
+    with Image.open(signature.logo.path) as stored:
+        width, height = stored.size
+    assert height > width
+
+
+def test_duplicate_signature_with_a_logo_leaves_no_stray_file(letter, sign):
+    """The logo of a repeat signature is not kept in storage."""
+    sign(letter, logo=upload(image_bytes()))
+    sign(letter, logo=upload(image_bytes("JPEG")))
+    logos = default_storage.listdir("logos")[1]
+    assert logos == [Signature.objects.get().logo.name.removeprefix("logos/")]
+
+
+def test_review_records_the_editor():
+    """Approval notes who reviewed and when."""
+    editor = EditorFactory()
+    signature = SignatureFactory(status=SignatureStatus.CONFIRMED)
+    services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    signature.refresh_from_db()
+    assert signature.reviewed_by == editor
+    assert timezone.now() - signature.reviewed_at < timedelta(minutes=1)

@@ -1,0 +1,84 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.factories import LetterFactory, UpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_rss_feed_lists_published_updates_newest_first(client, letters_page):
+    """The RSS feed carries published updates with titles, links and dates."""
+    letter = LetterFactory()
+    first = UpdateFactory(letter=letter, title="First reply", published_on="2030-01-01")
+    UpdateFactory(letter=None, title="Campaign news", published_on="2030-01-02")
+    UpdateFactory(letter=letter, title="Draft news", status="draft")
+    UpdateFactory(letter=LetterFactory(status="draft"), title="Hidden letter news")
+    response = client.get("/en/letters/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("title") == "Campaign updates"
+    assert channel.findtext("link") == "http://example.com/en/letters/updates/"
+    assert channel.findtext("language") == "en"
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == [
+        "Campaign news",
+        "First reply",
+    ]
+    assert items[1].findtext("link") == (
+        f"http://example.com/en/letters/updates/#update-{first.pk}"
+    )
+    assert items[1].findtext("pubDate") == "Tue, 01 Jan 2030 12:00:00 +0000"
+    assert items[1].findtext("description") == "<p>Something happened.</p>"
+
+
+def test_atom_feed_lists_published_updates(client, letters_page):
+    """The Atom feed carries the same updates as entries."""
+    UpdateFactory(title="First reply")
+    UpdateFactory(title="Draft news", status="draft")
+    response = client.get("/en/letters/feed/atom/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.findtext(f"{ATOM}title") == "Campaign updates"
+    assert [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")] == [
+        "First reply"
+    ]
+
+
+def test_feed_in_russian_uses_russian_titles_and_falls_back(client, letters_page):
+    """At /ru/ the feed uses Russian titles where they exist, English otherwise."""
+    translated = UpdateFactory(title="Reply", published_on="2030-01-02")
+    translated.set_current_language("ru")
+    translated.title = "Ответ"
+    translated.save()
+    UpdateFactory(title="English only", published_on="2030-01-01")
+    channel = ET.fromstring(client.get("/ru/letters/feed/").content).find("channel")
+    assert channel.findtext("language") == "ru"
+    assert channel.findtext("link").endswith("/ru/letters/updates/")
+    assert [i.findtext("title") for i in channel.findall("item")] == [
+        "Ответ",
+        "English only",
+    ]
+
+
+def test_feeds_are_empty_without_updates(client, letters_page):
+    """With no updates both feeds are valid and empty."""
+    for path in ("/en/letters/feed/", "/en/letters/feed/atom/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        assert not list(root.iter("item")) and not list(root.iter(f"{ATOM}entry"))
+
+
+def test_feeds_answer_in_every_language(client, letters_page):
+    """Both feeds are served under each language's letters page."""
+    UpdateFactory(title="Reply")
+    for language in ("en", "ru", "de", "uk"):
+        for path in ("feed/", "feed/atom/"):
+            response = client.get(f"/{language}/letters/{path}")
+            assert response.status_code == 200, (language, path)
+            assert b"Reply" in response.content, (language, path)

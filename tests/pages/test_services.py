@@ -1,0 +1,111 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from pages.models import Letter, Recommendation, RecommendationStatusChange
+from pages.services import letter_create, recommendation_set_status
+from tests.factories import LetterFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def history(recommendation):
+    return list(
+        RecommendationStatusChange.objects.filter(recommendation=recommendation)
+        .order_by("pk")
+        .values_list("status", "changed_on")
+    )
+
+
+def test_letter_create_makes_a_draft_in_one_language():
+    """The new letter is a draft with its text in the given language only."""
+    letter = letter_create(
+        slug="stop-the-raids",
+        language="ru",
+        title="Прекратите обыски",
+        recipient="Совету директоров",
+        body="<p>Текст</p>",
+        goal=250,
+    )
+    letter = Letter.objects.get(pk=letter.pk)
+    assert letter.status == "draft" and letter.goal == 250
+    assert list(letter.get_available_languages()) == ["ru"]
+    letter.set_current_language("ru")
+    assert letter.title == "Прекратите обыски"
+
+
+@pytest.mark.parametrize("slug", ["updates", "feed", "taken"])
+def test_letter_create_validates_the_slug(slug):
+    """Reserved or taken slugs raise ValidationError and create nothing."""
+    LetterFactory(slug="taken")
+    with pytest.raises(ValidationError):
+        letter_create(slug=slug, language="en", title="T", recipient="R")
+    assert Letter.objects.count() == 1
+
+
+def test_recommendation_set_status_records_the_change():
+    """A new status is stored on the recommendation and added to its history."""
+    recommendation = RecommendationFactory()
+    result = recommendation_set_status(
+        recommendation=recommendation, status="adopted", changed_on=date(2026, 5, 1)
+    )
+    assert (result.status, result.status_changed_on) == ("adopted", date(2026, 5, 1))
+    stored = Recommendation.objects.get(pk=recommendation.pk)
+    assert (stored.status, stored.status_changed_on) == ("adopted", date(2026, 5, 1))
+    assert history(recommendation) == [("adopted", date(2026, 5, 1))]
+
+
+def test_recommendation_set_status_dates_today_by_default():
+    """Without a date the change is dated today."""
+    recommendation = RecommendationFactory()
+    recommendation_set_status(recommendation=recommendation, status="rejected")
+    assert history(recommendation) == [("rejected", timezone.localdate())]
+
+
+def test_recommendation_set_status_records_the_initial_status():
+    """Confirming the default status once starts the history."""
+    recommendation = RecommendationFactory()
+    recommendation_set_status(recommendation=recommendation, status="proposed")
+    assert [status for status, _ in history(recommendation)] == ["proposed"]
+
+
+def test_recommendation_set_status_twice_is_noop():
+    """Setting the same status again adds nothing and keeps the first date."""
+    recommendation = RecommendationFactory()
+    first = date(2026, 5, 1)
+    recommendation_set_status(
+        recommendation=recommendation, status="acknowledged", changed_on=first
+    )
+    result = recommendation_set_status(
+        recommendation=recommendation,
+        status="acknowledged",
+        changed_on=date(2026, 6, 1),
+    )
+    assert result.status_changed_on == first
+    assert history(recommendation) == [("acknowledged", first)]
+
+
+def test_recommendation_set_status_keeps_every_change_in_order():
+    """Back-and-forth changes are each recorded."""
+    recommendation = RecommendationFactory()
+    for status in ("acknowledged", "adopted", "acknowledged"):
+        recommendation_set_status(recommendation=recommendation, status=status)
+    assert [status for status, _ in history(recommendation)] == [
+        "acknowledged",
+        "adopted",
+        "acknowledged",
+    ]
+
+
+def test_recommendation_set_status_after_the_row_was_saved_records_it():
+    """A status already saved on the row (as the admin does) is still recorded."""
+    recommendation = RecommendationFactory()
+    recommendation_set_status(recommendation=recommendation, status="proposed")
+    recommendation.status = "adopted"
+    recommendation.save()
+    recommendation_set_status(recommendation=recommendation, status="adopted")
+    assert [status for status, _ in history(recommendation)] == ["proposed", "adopted"]
+    recommendation_set_status(recommendation=recommendation, status="adopted")
+    assert len(history(recommendation)) == 2
