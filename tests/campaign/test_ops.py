@@ -125,3 +125,14 @@ def test_cms_check_passes(db):
     out = io.StringIO()
     call_command("cms", "check", stdout=out, no_color=True)
     assert "Installation okay" in out.getvalue(), out.getvalue()
+
+
+def test_demo_home_uses_the_home_template_in_every_language(client, transactional_db):
+    """Each translation of the demo home page renders with the home template."""
+    ContentType.objects.clear_cache()
+    for versionable in versionables._cms_extension().versionables:
+        versionable.__dict__.pop("content_types", None)
+    call_command("load_demo", verbosity=0)
+    for language in ("en", "ru", "de", "uk"):
+        html = client.get(f"/{language}/").text
+        assert '<div class="home">' in html, language

@@ -193,6 +193,9 @@ class Command(BaseCommand):
                 slug=key,
                 created_by=editor,
                 in_navigation=True,
+                # Without it a translation "inherits" from its (missing) parent and
+                # falls back to the first CMS template, not the home template.
+                template=template,
             )
         return page
 
