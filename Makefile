@@ -46,7 +46,8 @@ test: install chromium
 	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
 	$(BIN)/ruff check . ; \
 	$(BIN)/ruff format --check . ; \
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=campaign.settings_test; \
+	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run \
+		--settings=campaign.settings_test; \
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install

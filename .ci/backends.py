@@ -41,6 +41,13 @@ def postgres_answers() -> bool:
 
 def main() -> None:
     exports = {}
+    if os.environ.get("TEST_BACKENDS") == "embedded":  # check the fallback on purpose
+        print("unset DATABASE_URL REDIS_URL")
+        print(
+            "Tests use: SQLite and the filesystem broker (TEST_BACKENDS=embedded)",
+            file=sys.stderr,
+        )
+        return
     if "DATABASE_URL" in os.environ:
         scheme = os.environ["DATABASE_URL"].split(":")[0]
         database = f"DATABASE_URL from the environment ({scheme})"

@@ -23,7 +23,25 @@ class EditorFactory(UserFactory):
     is_superuser = True
 
 
-class LetterFactory(factory.django.DjangoModelFactory):
+class TranslatableFactory(factory.django.DjangoModelFactory):
+    """Set parler's translated fields on the instance, in English, before saving."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        fields = model_class._parler_meta.get_all_fields()
+        translated = {key: kwargs.pop(key) for key in fields if key in kwargs}
+        obj = model_class(*args, **kwargs)
+        obj.set_current_language("en")
+        for key, value in translated.items():
+            setattr(obj, key, value)
+        obj.save()
+        return obj
+
+
+class LetterFactory(TranslatableFactory):
     class Meta:
         model = Letter
 
@@ -36,23 +54,8 @@ class LetterFactory(factory.django.DjangoModelFactory):
     summary = "We ask Example Corp to stop helping the raids."
     body = "<p>We write to you about the raids.</p>"
 
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        # parler: translated fields are set on the instance in the current language.
-        translated = {
-            key: kwargs.pop(key)
-            for key in ("title", "recipient", "sender", "summary", "body")
-            if key in kwargs
-        }
-        letter = model_class(*args, **kwargs)
-        letter.set_current_language("en")
-        for key, value in translated.items():
-            setattr(letter, key, value)
-        letter.save()
-        return letter
 
-
-class RecommendationFactory(factory.django.DjangoModelFactory):
+class RecommendationFactory(TranslatableFactory):
     class Meta:
         model = Recommendation
 
@@ -62,20 +65,8 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     body = "<p>Do the right thing.</p>"
     response = ""
 
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        translated = {
-            k: kwargs.pop(k) for k in ("title", "body", "response") if k in kwargs
-        }
-        obj = model_class(*args, **kwargs)
-        obj.set_current_language("en")
-        for key, value in translated.items():
-            setattr(obj, key, value)
-        obj.save()
-        return obj
 
-
-class UpdateFactory(factory.django.DjangoModelFactory):
+class UpdateFactory(TranslatableFactory):
     class Meta:
         model = Update
 
@@ -83,16 +74,6 @@ class UpdateFactory(factory.django.DjangoModelFactory):
     status = PublicationStatus.PUBLISHED
     title = factory.Sequence(lambda n: f"Update {n}")
     body = "<p>Something happened.</p>"
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        translated = {k: kwargs.pop(k) for k in ("title", "body") if k in kwargs}
-        obj = model_class(*args, **kwargs)
-        obj.set_current_language("en")
-        for key, value in translated.items():
-            setattr(obj, key, value)
-        obj.save()
-        return obj
 
 
 class SignatureFactory(factory.django.DjangoModelFactory):
