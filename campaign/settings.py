@@ -180,6 +180,9 @@ CMS_LANGUAGES = {
     "default": {"fallbacks": ["en"], "redirect_on_fallback": False, "public": True},
 }
 CMS_PLACEHOLDER_CONF = {}
+# The admin style would otherwise ask a third-party server for new versions from every
+# editor's browser: editors may be at risk too.
+CMS_ENABLE_UPDATE_CHECK = False
 PARLER_LANGUAGES = {
     SITE_ID: tuple({"code": code} for code, _n in LANGUAGES),
     # English first, then any other language: a letter written only in Russian

@@ -186,3 +186,10 @@ def test_editor_gets_the_add_form_of_each_campaign_plugin(
     )
     assert response.status_code == 200, response.content[:500]
     assert "Pick me" in response.text or plugin == "UpdatesPlugin"
+
+
+def test_admin_makes_no_third_party_requests(admin_client):
+    """The editors' admin does not load the CMS update check (a request to PyPI)."""
+    html = admin_client.get("/en/admin/").text
+    assert "update-notification.js" not in html
+    assert "pypi.org" not in html
