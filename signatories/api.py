@@ -25,6 +25,9 @@ from .ratelimits import client_ip, signing_rate_limited
 from .templatetags.signatories_tags import _cursor
 
 API_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# Every form field except the logo (no uploads over JSON); the honeypot stays
+# accepted so that bots filling every field are still caught by it.
+API_SIGNATURE_FIELDS = set(SignatureForm.base_fields) - {"logo"}
 
 
 def _error(status: int, detail: str, **extra) -> JsonResponse:
@@ -169,6 +172,13 @@ def signature_create(request, letter):
         return _error(400, "The body is not valid JSON.")
     if not isinstance(payload, dict):
         return _error(400, "The body must be a JSON object.")
+    unknown = sorted(set(payload) - API_SIGNATURE_FIELDS)
+    if unknown:  # a misspelt "is_public" must not quietly unlist a signer
+        return _error(
+            400,
+            "Invalid input.",
+            errors={key[:50]: ["Unknown field."] for key in unknown[:20]},
+        )
     data = {
         key: ("on" if value is True else "" if value is False else value)
         for key, value in payload.items()

@@ -352,6 +352,26 @@ def test_post_honeypot_answers_202_and_stores_nothing(client, letter, payload):
     assert Signature.objects.count() == 1  # only the second, honest one
 
 
+def test_post_unknown_field_is_400_and_stores_nothing(client, letter, payload):
+    """A misspelt key ("public" for "is_public") is named, not silently dropped."""
+    data = payload | {"public": True}
+    data.pop("is_public", None)
+    response = post_json(client, letter.slug, data)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"public": ["Unknown field."]}
+    assert not Signature.objects.exists()
+
+
+def test_post_many_long_unknown_fields_answer_a_bounded_error(client, letter, payload):
+    """Junk keys are echoed truncated and capped, never the whole body."""
+    junk = {f"{i:03d}{'k' * 5000}": 1 for i in range(100)}
+    response = post_json(client, letter.slug, payload | junk)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert len(errors) == 20
+    assert all(len(key) == 50 for key in errors)
+
+
 def test_post_individual_where_allowed(client, payload):
     """An individual may sign through the API where the letter allows it."""
     letter = LetterFactory(allow_individuals=True)
