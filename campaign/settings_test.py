@@ -5,6 +5,7 @@ without them the tests run on the embedded default (a SQLite file, so that the
 Celery worker the integration tests start can share the test database).
 """
 
+import hashlib
 import os
 import tempfile
 
@@ -31,13 +32,15 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collect
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(RUN_DIR / "test.sqlite3")}
-# Each xdist worker gets its own Redis database for the cache: tests clear the cache
-# (FLUSHDB), which must not wipe the other worker's rate-limit counters mid-test.
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if CACHES["default"]["BACKEND"].startswith("django_redis") and _worker.startswith("gw"):
-    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
-    _index = (int(_db or 0) - 1 - int(_worker[2:])) % 16
-    CACHES["default"]["LOCATION"] = f"{_base}/{_index}"
+# The Redis server is shared (with other runs, other checkouts, and CI): a test run
+# never flushes it. Each run and each xdist worker keeps its cache keys under a
+# prefix of its own, and tests clear only those keys (tests.conftest.cache_clear).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "") or "main"
+if CACHES["default"]["BACKEND"].startswith("django_redis"):
+    _run = hashlib.sha256(
+        f"{RUN_DIR}|{DATABASES['default'].get('NAME')}".encode()
+    ).hexdigest()[:10]
+    CACHES["default"]["KEY_PREFIX"] = f"campaign-test-{_run}-{_worker}"
 
 # Generous limits by default; rate-limit tests set their own.
 SIGNATURE_RATE_IP = "1000/h"

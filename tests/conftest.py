@@ -14,12 +14,20 @@ from campaign.celery import app as celery_app
 from .factories import EditorFactory
 
 
+def cache_clear() -> None:
+    """Empty this run's cache keys only: the Redis server is shared, never flushed."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")  # django-redis: only keys under our KEY_PREFIX
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """The CMS caches placeholders and rate limits live in the cache: start empty."""
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,10 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from signatories import selectors, services
 from signatories.models import SignatureStatus
+from tests.conftest import cache_clear
 from tests.factories import LetterFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_signatory_countries_are_distinct_sorted_and_cached(letter):
     assert selectors.letter_signatory_countries(letter=letter) == ["DE", "UA"]
     SignatureFactory(letter=letter, status="confirmed", country="PL")
     assert selectors.letter_signatory_countries(letter=letter) == ["DE", "UA"]
-    cache.clear()
+    cache_clear()
     assert selectors.letter_signatory_countries(letter=letter) == ["DE", "PL", "UA"]
 
 
