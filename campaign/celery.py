@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+import campaign.logging  # noqa: F401  (redacts the worker's log handlers too)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
 
 app = Celery("campaign")
