@@ -220,3 +220,36 @@ def test_gunicorn_logs_no_token_address_or_ip(tmp_path, settings):
     assert "/en/sign/withdraw/[redacted]" in text
     assert "Invalid request from ip=[redacted]" in text  # and the error log
     assert_clean(text, confirm, withdraw, ADDRESS, "kestrel.example", "127.0.0.1")
+
+
+@pytest.mark.integration
+@pytest.mark.xdist_group("live")
+@pytest.mark.django_db(transaction=True)
+def test_celery_worker_logs_no_address(start_worker):
+    """A real worker whose email is refused logs the failure without the address."""
+    from signatories import services
+
+    port = free_port()
+    controller = Controller(RefusingHandler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        worker = start_worker(EMAIL_URL=f"smtp://127.0.0.1:{port}")
+        services.signature_create(
+            letter=LetterFactory(slug="stop-the-raids"),
+            organisation="Kestrel Rights Alliance",
+            contact_name="Olena",
+            contact_email=ADDRESS,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if Signature.objects.exclude(email_error="").exists():
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"the worker recorded no failure:\n{worker.output()}")
+        time.sleep(0.5)  # the warning is logged after the failure is recorded
+    finally:
+        controller.stop()
+    text = worker.output()
+    assert "signatories.tasks.send_signature_email" in text  # the worker did log
+    assert_clean(text, ADDRESS, "kestrel.example")
