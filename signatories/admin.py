@@ -138,6 +138,12 @@ class SignatureAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # signatures come through the form or the API
 
+    def get_readonly_fields(self, request, obj=None):
+        # A withdrawn signature was erased: nobody types its details back in.
+        if obj is not None and obj.status == SignatureStatus.WITHDRAWN:
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
     def save_model(self, request, obj, form, change):
         # Through the service: the uploaded logo is re-encoded, never stored as sent.
         logo = form.cleaned_data.get("logo")

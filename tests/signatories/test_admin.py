@@ -326,3 +326,15 @@ def test_admin_edit_changes_details_through_the_service(admin_client):
     assert response.status_code == 302
     signature.refresh_from_db()
     assert signature.organisation == "Fixed NGO"
+
+
+def test_withdrawn_signature_cannot_be_refilled_in_the_admin(admin_client):
+    """An erased signature's details stay erased: the admin form edits nothing."""
+    signature = SignatureFactory(status="withdrawn", organisation="", website="")
+    response = admin_client.post(
+        f"{CHANGELIST}{signature.pk}/change/",
+        change_form_data(signature, organisation="Named Again"),
+    )
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.organisation == ""
