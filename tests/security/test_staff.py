@@ -195,7 +195,9 @@ def test_staff_otp_reset_prints_a_new_provisioning_uri(moderator):
 
 def test_staff_otp_reset_enrols_a_device_that_logs_in(client, moderator):
     """A device made by the command passes the admin login."""
-    call_command("staff_otp_reset", "moderator", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("staff_otp_reset", "moderator", qr=True, stdout=out)
+    assert "\u2588" in out.getvalue()  # the QR code, drawn in block characters
     device = TOTPDevice.objects.get(user=moderator)
     admin_login(client, "moderator", otp_token=current_token(device))
     assert client.get(CHANGELIST).status_code == 200
