@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.fixups.django import DjangoFixup, DjangoWorkerFixup
 
+import campaign.logging  # noqa: F401  (redacts the worker's log handlers too)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
 
 app = Celery("campaign")

@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from pages.models import Letter
 
+from .erasure import admin_history_erase
 from .models import LetterTally, Signature, SignatureStatus, SignerKind
 
 logger = logging.getLogger(__name__)
@@ -181,6 +182,48 @@ def signature_create(
     return SignResult(signature=signature, created=created)
 
 
+# What an editor may correct in the admin; identity, state and history are not.
+EDITABLE_DETAILS = (
+    "organisation",
+    "website",
+    "country",
+    "organisation_type",
+    "contact_name",
+    "contact_role",
+    "comment",
+    "is_public",
+    "newsletter",
+)
+
+
+def signature_update_details(
+    *, signature_id: int, details: dict, logo=None, logo_clear: bool = False
+) -> Signature:
+    """Change a signature's editable details; a new logo is re-encoded like the form's.
+
+    The uploaded file itself is never stored (EXIF/GPS, its name, its real type):
+    only ``logo_reencode``'s PNG under a random name. A replaced logo is deleted.
+    """
+    unknown = set(details) - set(EDITABLE_DETAILS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    logo_file = logo_reencode(logo) if logo else None
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        old_logo = signature.logo.name if signature.logo else ""
+        for field, value in details.items():
+            setattr(signature, field, value)
+        if logo_file is not None:
+            signature.logo.save(logo_file.name, logo_file, save=False)
+        elif logo_clear:
+            signature.logo = ""
+        signature.save()
+        if old_logo and old_logo != signature.logo.name:
+            storage = signature.logo.storage
+            transaction.on_commit(partial(storage.delete, old_logo))
+    return signature
+
+
 def signature_resend(*, letter: Letter, contact_email: str) -> None:
     """Owe another email to this address's signature, if one exists and is under cap.
 
@@ -272,6 +315,7 @@ def signature_withdraw(*, signature_id: int, token: str) -> bool:
             status=signature.status, kind=signature.kind, letter=signature.letter
         )
         _erase(signature)
+        admin_history_erase(signature_id=signature.pk)
         signature.status = SignatureStatus.WITHDRAWN
         signature.withdrawn_at = timezone.now()
         signature.save()
