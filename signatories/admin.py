@@ -113,6 +113,33 @@ class SignatureAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # signatures come through the form or the API
 
+    # Deletes go through the service: the public count and the logo follow.
+    def delete_model(self, request, obj):
+        services.signature_delete(signature_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        services.signatures_delete(signature_ids=queryset.values_list("pk", flat=True))
+
+    def log_deletions(self, request, queryset):
+        """Record who deleted which signature, without the signer's name."""
+        from django.contrib.admin.models import DELETION, LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(Signature)
+        return LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    user_id=request.user.pk,
+                    content_type=content_type,
+                    object_id=str(obj.pk),
+                    object_repr=f"#{obj.pk}",
+                    action_flag=DELETION,
+                    change_message="",
+                )
+                for obj in queryset
+            ]
+        )
+
     @admin.display(description=_("name"), ordering="organisation")
     def display_name_column(self, obj):
         return obj.display_name or "—"
