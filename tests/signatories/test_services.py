@@ -180,7 +180,7 @@ def test_signature_create_individual_needs_permission(letter, sign):
 
 
 def test_signature_create_stores_nothing_derived_from_the_ip(letter, sign):
-    """No column holds the client address or a hash of it (rate limits use the cache)."""
+    """No column holds the client address or a hash of it (rate limits use a cache)."""
     sign(letter, client_ip="203.0.113.7")
     stored = Signature.objects.values().get()
     assert "ip_hash" not in stored
