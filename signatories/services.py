@@ -444,9 +444,19 @@ def signatures_purge_expired(*, now=None) -> PurgeReport:
     purged = {}
     for name, queryset in (("pending", pending), ("rejected", rejected)):
         purged[name] = 0
-        while ids := list(queryset.order_by("pk").values_list("pk", flat=True)[:500]):
+        while True:
             # Batches: a million stale rows must not hold one long transaction.
-            purged[name] += signatures_delete(signature_ids=ids)
+            # The rows are locked as selected, so one resent or reviewed meanwhile
+            # no longer matches; one locked elsewhere waits for the next sweep.
+            with transaction.atomic():
+                ids = list(
+                    queryset.select_for_update(skip_locked=True)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:500]
+                )
+                if not ids:
+                    break
+                purged[name] += signatures_delete(signature_ids=ids)
     return PurgeReport(**purged)
 
 

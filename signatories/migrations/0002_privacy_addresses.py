@@ -87,8 +87,19 @@ def renormalise(apps, schema_editor) -> None:
                 transaction.on_commit(partial(logo_field.storage.delete, row["logo"]))
         affected_letters.add(letter_id)
 
+    # The admin history of a merged-away row names its signer: it goes with it.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    LogEntry = apps.get_model("admin", "LogEntry")
+    content_type = ContentType.objects.filter(
+        app_label="signatories", model="signature"
+    ).first()
     for start in range(0, len(losers), BATCH):
-        Signature.objects.filter(pk__in=losers[start : start + BATCH]).delete()
+        batch = losers[start : start + BATCH]
+        if content_type is not None:
+            LogEntry.objects.filter(
+                content_type=content_type, object_id__in=[str(pk) for pk in batch]
+            ).delete()
+        Signature.objects.filter(pk__in=batch).delete()
 
     pks = sorted(changed)
     for start in range(0, len(pks), BATCH):
@@ -118,6 +129,8 @@ def renormalise(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("admin", "0003_logentry_add_action_flag_choices"),
+        ("contenttypes", "0002_remove_content_type_name"),
         ("pages", "0001_initial"),
         ("signatories", "0001_initial"),
     ]

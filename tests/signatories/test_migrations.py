@@ -1,6 +1,8 @@
 """The address migration, run on rows stored by the schema before it."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -10,7 +12,7 @@ from signatories import services
 from signatories.models import LetterTally, Signature, SignatureStatus
 from signatories.selectors import letter_signature_count
 from signatories.tokens import confirm_token, withdraw_token
-from tests.factories import LetterFactory
+from tests.factories import LetterFactory, UserFactory
 
 MIGRATION = ("signatories", "0002_privacy_addresses")
 
@@ -102,10 +104,19 @@ def test_migration_merge_of_equals_keeps_the_oldest_and_drops_the_others_logo(
     letter = LetterFactory()
     logo = default_storage.save("logos/merged.png", ContentFile(b"png"))
     first = _old_row(before, letter, "x.y@gmail.com", "confirmed")
-    _old_row(before, letter, "xy+1@gmail.com", "confirmed", logo=logo)
+    merged = _old_row(before, letter, "xy+1@gmail.com", "confirmed", logo=logo)
+    for row in (first, merged):
+        LogEntry.objects.create(
+            user=UserFactory(),
+            content_type=ContentType.objects.get_for_model(Signature),
+            object_id=str(row.pk),
+            object_repr=f"Org {row.pk}",
+            action_flag=CHANGE,
+        )
     _migrate([MIGRATION])
     assert list(Signature.objects.values_list("pk", flat=True)) == [first.pk]
     assert not default_storage.exists(logo)
+    assert list(LogEntry.objects.values_list("object_id", flat=True)) == [str(first.pk)]
 
 
 def test_links_mailed_before_the_migration_keep_working(before):
