@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .addresses import domain_canonical
 from .csv_export import COLUMNS, csv_rows
 from .forms import RejectForm
 from .models import LetterTally, Signature, SignatureStatus
@@ -22,6 +23,10 @@ def domain_matches(signature: Signature) -> bool:
     """Whether the contact email's domain is the website's (ignoring www.)."""
     email_domain = signature.email_normalised.rpartition("@")[2]
     host = (urlsplit(signature.website).hostname or "").lower()
+    try:  # the address's domain is stored IDNA-encoded: compare like with like
+        host = domain_canonical(host) if host else ""
+    except ValueError:
+        host = ""
     host = host.removeprefix("www.")
     return bool(email_domain and host) and (
         email_domain == host or email_domain.endswith(f".{host}")

@@ -278,3 +278,14 @@ def test_bulk_delete_action_moves_the_count(admin_client):
     assert Signature.objects.count() == 1
     assert letter_signature_count(letter=letter) == 1
     assert services.letter_recount(letter=letter) == 1
+
+
+def test_domain_match_with_an_internationalised_domain():
+    """An IDN website matches the address stored in its canonical (A-label) form."""
+    email = services.email_normalise("info@bücher.de")
+    assert domain_matches(
+        Signature(email_normalised=email, website="https://bücher.de")
+    )
+    assert domain_matches(
+        Signature(email_normalised=email, website="https://www.xn--bcher-kva.de/")
+    )
