@@ -291,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signatories.tasks.send_review_digest",
         "schedule": 24 * 60 * 60,
     },
+    "retention-sweep": {
+        "task": "signatories.retention.retention_sweep",
+        "schedule": env.int("RETENTION_SWEEP_SECONDS", default=60 * 60),
+    },
 }
 
 # Signing.
@@ -300,13 +304,23 @@ SIGNATURE_WITHDRAW_TOKEN_TIMEOUT = env.int(
     "SIGNATURE_WITHDRAW_TOKEN_TIMEOUT", default=400 * 24 * 3600
 )
 SIGNATURE_MAX_EMAILS = 3
+# Retention: a PENDING signature is erased this long after its last confirm link
+# expired; a REJECTED one this many days after the decision.
+SIGNATURE_PENDING_RETENTION_MARGIN = env.int(
+    "SIGNATURE_PENDING_RETENTION_MARGIN", default=24 * 3600
+)
+SIGNATURE_REJECTED_RETENTION_DAYS = env.int(
+    "SIGNATURE_REJECTED_RETENTION_DAYS", default=30
+)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
 EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=6)
 SIGNATURE_RATE_IP = env("SIGNATURE_RATE_IP", default="10/h")
 SIGNATURE_RATE_EMAIL = env("SIGNATURE_RATE_EMAIL", default="5/h")
 RATELIMIT_USE_CACHE = "default"
-# Behind a proxy, name the header it sets (HTTP_X_FORWARDED_FOR); its last hop wins.
+# Behind a proxy, name the header it sets (HTTP_X_FORWARDED_FOR) and how many proxies
+# append to it: the client is that many entries from the right.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .addresses import domain_canonical
 from .csv_export import COLUMNS, csv_rows
 from .forms import RejectForm, SignatureForm
 from .models import LetterTally, Signature, SignatureStatus
@@ -25,6 +26,10 @@ def domain_matches(signature: Signature) -> bool:
     """Whether the contact email's domain is the website's (ignoring www.)."""
     email_domain = signature.email_normalised.rpartition("@")[2]
     host = (urlsplit(signature.website).hostname or "").lower()
+    try:  # the address's domain is stored IDNA-encoded: compare like with like
+        host = domain_canonical(host) if host else ""
+    except ValueError:
+        host = ""
     host = host.removeprefix("www.")
     return bool(email_domain and host) and (
         email_domain == host or email_domain.endswith(f".{host}")
@@ -158,6 +163,33 @@ class SignatureAdmin(admin.ModelAdmin):
             logo_clear=logo is False,
         )
         obj.refresh_from_db()
+
+    # Deletes go through the service: the public count and the logo follow.
+    def delete_model(self, request, obj):
+        services.signature_delete(signature_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        services.signatures_delete(signature_ids=queryset.values_list("pk", flat=True))
+
+    def log_deletions(self, request, queryset):
+        """Record who deleted which signature, without the signer's name."""
+        from django.contrib.admin.models import DELETION, LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(Signature)
+        return LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    user_id=request.user.pk,
+                    content_type=content_type,
+                    object_id=str(obj.pk),
+                    object_repr=f"#{obj.pk}",
+                    action_flag=DELETION,
+                    change_message="",
+                )
+                for obj in queryset
+            ]
+        )
 
     @admin.display(description=_("name"), ordering="organisation")
     def display_name_column(self, obj):

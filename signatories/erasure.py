@@ -5,7 +5,7 @@ message for every edit, long after the signature itself was erased. The entries
 themselves stay (who did what, when): only the words that name the signer go.
 """
 
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from .models import Signature
@@ -13,15 +13,30 @@ from .models import Signature
 ERASED = "—"
 
 
-def admin_history_erase(*, signature_id: int) -> int:
-    """Blank the name and change messages of a signature's admin history entries.
+def _entries(signature_ids):
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Signature),
+        object_id__in=[str(pk) for pk in signature_ids],
+    )
 
-    Runs inside the caller's transaction (withdrawal, retention); returns how many
-    entries were erased.
+
+def admin_history_erase(*, signature_ids) -> int:
+    """Blank the name and change messages of these signatures' admin history.
+
+    Runs inside the caller's transaction (withdrawal, anonymisation); returns how
+    many entries were erased.
     """
-    content_type = ContentType.objects.get_for_model(Signature)
     return (
-        LogEntry.objects.filter(content_type=content_type, object_id=str(signature_id))
+        _entries(signature_ids)
         .exclude(object_repr=ERASED, change_message="")
         .update(object_repr=ERASED, change_message="")
     )
+
+
+def admin_history_delete(*, signature_ids) -> None:
+    """Drop the admin history of deleted signatures: its entries name the signer.
+
+    Deletion entries stay (who deleted which id, when): the admin writes them
+    without a name (SignatureAdmin.log_deletions).
+    """
+    _entries(signature_ids).exclude(action_flag=DELETION).delete()

@@ -338,3 +338,60 @@ def test_withdrawn_signature_cannot_be_refilled_in_the_admin(admin_client):
     assert response.status_code == 302
     signature.refresh_from_db()
     assert signature.organisation == ""
+
+
+def test_delete_from_the_change_page_moves_the_count(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """Deleting a counted signature in the admin lowers the public count; logo goes."""
+    from django.contrib.admin.models import LogEntry
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    logo = default_storage.save("logos/deleted.png", ContentFile(b"png"))
+    signature = SignatureFactory(
+        status="confirmed", organisation="Secret Org", logo=logo
+    )
+    other = SignatureFactory(letter=signature.letter, status="confirmed")
+    assert services.letter_recount(letter=signature.letter) == 2
+    admin_client.post(  # an earlier edit leaves an entry naming the organisation
+        f"{CHANGELIST}{signature.pk}/change/",
+        {"organisation": "Secret Org", "country": "DE", "is_public": "on"},
+    )
+    assert LogEntry.objects.filter(object_repr="Secret Org").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"{CHANGELIST}{signature.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not Signature.objects.filter(pk=signature.pk).exists()
+    assert letter_signature_count(letter=signature.letter) == 1
+    assert services.letter_recount(letter=signature.letter) == 1
+    assert not default_storage.exists(logo)
+    assert Signature.objects.filter(pk=other.pk).exists()
+    history = LogEntry.objects.filter(object_id=str(signature.pk))
+    assert [entry.object_repr for entry in history] == [f"#{signature.pk}"]
+
+
+def test_bulk_delete_action_moves_the_count(admin_client):
+    """The changelist's delete action goes through the service too."""
+    letter = LetterFactory()
+    counted = SignatureFactory.create_batch(3, letter=letter, status="confirmed")
+    pending = SignatureFactory(letter=letter, status="pending")
+    services.letter_recount(letter=letter)
+    response = act(admin_client, "delete_selected", [*counted[:2], pending], post="yes")
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+    assert letter_signature_count(letter=letter) == 1
+    assert services.letter_recount(letter=letter) == 1
+
+
+def test_domain_match_with_an_internationalised_domain():
+    """An IDN website matches the address stored in its canonical (A-label) form."""
+    email = services.email_normalise("info@bücher.de")
+    assert domain_matches(
+        Signature(email_normalised=email, website="https://bücher.de")
+    )
+    assert domain_matches(
+        Signature(email_normalised=email, website="https://www.xn--bcher-kva.de/")
+    )

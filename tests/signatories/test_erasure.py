@@ -48,8 +48,8 @@ def test_admin_history_erase_leaves_other_models_alone(admin_user):
         action_flag=CHANGE,
         change_message="renamed Named Org",
     )
-    assert admin_history_erase(signature_id=signature.pk) == 1
-    assert admin_history_erase(signature_id=signature.pk) == 0  # idempotent
+    assert admin_history_erase(signature_ids=[signature.pk]) == 1
+    assert admin_history_erase(signature_ids=[signature.pk]) == 0  # idempotent
     kept = LogEntry.objects.get(content_type__model="user")
     assert kept.object_repr == str(admin_user)
     assert kept.change_message == "renamed Named Org"
