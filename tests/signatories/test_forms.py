@@ -257,9 +257,9 @@ def test_country_choices_sort_cyrillic_by_alphabet():
 
 def test_required_fields_are_all_marked(letter):
     """Organisation name, type and consent carry "(required)" like the others."""
-    html = Template(
-        '{% include "signatories/_form_fields.html" %}'
-    ).render(Context({"form": SignatureForm(letter=letter)}))
+    html = Template('{% include "signatories/_form_fields.html" %}').render(
+        Context({"form": SignatureForm(letter=letter)})
+    )
     for field in ("organisation", "organisation_type", "consent", "country"):
         label = re.search(rf'<label for="id_{field}">(.*?)</label>', html, re.S)
         assert label and "(required)" in label.group(1), field
@@ -268,10 +268,10 @@ def test_required_fields_are_all_marked(letter):
 
 
 def test_organisation_fields_say_for_whom_where_individuals_sign():
-    """Where individuals may sign, organisation fields say for whom they are required."""
+    """Where individuals may sign, organisation fields say who must fill them."""
     letter = LetterFactory(allow_individuals=True)
-    html = Template(
-        '{% include "signatories/_form_fields.html" %}'
-    ).render(Context({"form": SignatureForm(letter=letter)}))
+    html = Template('{% include "signatories/_form_fields.html" %}').render(
+        Context({"form": SignatureForm(letter=letter)})
+    )
     label = re.search(r'<label for="id_organisation">(.*?)</label>', html, re.S)
     assert "(required for organisations)" in label.group(1)
