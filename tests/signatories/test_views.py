@@ -619,3 +619,46 @@ def test_logo_of_unknown_signature_is_404(client):
     """Unknown and absurd ids answer 404."""
     assert client.get("/en/sign/logo/999999.png").status_code == 404
     assert client.get(f"/en/sign/logo/{10**30}.png").status_code == 404
+
+
+def test_confirm_pages_word_an_individual_signature(client):
+    """An individual confirms and is thanked in their own name, not "on behalf of"."""
+    letter = LetterFactory(allow_individuals=True)
+    signature = SignatureFactory(
+        letter=letter, kind="individual", organisation="", contact_name="Olena P"
+    )
+    location = follow_link(client, confirm_url(signature))
+    page = client.get(location).text
+    assert "in your own name" in page and "on behalf of" not in page
+    done = client.post(location).text
+    assert "You signed" in done and "in your own name" in done
+    assert "on behalf of" not in done
+
+
+def test_confirmed_page_names_the_organisation(client, letter):
+    """An organisation's confirmation says on whose behalf it signed."""
+    signature = SignatureFactory(letter=letter, organisation="Kestrel Press")
+    done = client.post(follow_link(client, confirm_url(signature))).text
+    assert "on behalf of Kestrel Press" in done
+
+
+def test_form_introduction_follows_who_may_sign(client, letters_page):
+    """Where individuals may sign, the introduction says so; otherwise organisations."""
+    both = LetterFactory(allow_individuals=True)
+    orgs = LetterFactory()
+    assert "Organisations and individuals sign here" in client.get(sign_url(both)).text
+    page = client.get(f"/en/letters/{both.slug}/").text
+    assert "Organisations and individuals sign here" in page
+    page = client.get(f"/en/letters/{orgs.slug}/").text
+    assert "Organisations sign here" in page
+    assert "individuals sign here" not in page
+
+
+def test_approval_is_announced_before_signing(client, letters_page):
+    """On a letter that needs approval, the letter page and form say so up front."""
+    letter = LetterFactory(requires_approval=True)
+    for url in (f"/en/letters/{letter.slug}/", sign_url(letter)):
+        assert "An editor reviews each signature" in client.get(url).text
+    plain = LetterFactory()
+    for url in (f"/en/letters/{plain.slug}/", sign_url(plain)):
+        assert "An editor reviews" not in client.get(url).text
