@@ -662,3 +662,29 @@ def test_approval_is_announced_before_signing(client, letters_page):
     plain = LetterFactory()
     for url in (f"/en/letters/{plain.slug}/", sign_url(plain)):
         assert "An editor reviews" not in client.get(url).text
+
+
+def test_rate_limited_sign_form_keeps_what_was_typed(
+    client, letter, sign_data, settings
+):
+    """The 429 re-shows the form with the typed data and says when to try again."""
+    settings.SIGNATURE_RATE_IP = "1/h"
+    settings.SIGNATURE_RATE_EMAIL = "5/h"
+    first = sign_data | {"contact_email": "a@kestrel.example"}
+    assert client.post(sign_url(letter), first).status_code == 302
+    typed = sign_data | {
+        "contact_email": "b@kestrel.example",
+        "comment": "Count us in",
+        "logo": upload(image_bytes()),
+    }
+    response = client.post(sign_url(letter), typed)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    html = response.text
+    assert "Too many attempts" in html and "try again in 60 minutes" in html
+    assert 'value="Kestrel Rights Alliance"' in html
+    assert 'value="b@kestrel.example"' in html
+    assert "Count us in</textarea>" in html
+    assert '<option value="UA" selected>' in html
+    assert "The logo cannot be kept" in html
+    assert Signature.objects.count() == 1
