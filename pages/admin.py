@@ -1,10 +1,15 @@
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin, TranslatableStackedInline
 
-from .models import Letter, Recommendation, RecommendationStatusChange, Update
-from .services import recommendation_set_status
+from .models import (
+    Letter,
+    PublicationStatus,
+    Recommendation,
+    RecommendationStatusChange,
+    Update,
+)
+from .services import letters_set_status, recommendation_set_status
 
 
 class RecommendationInline(TranslatableStackedInline):
@@ -55,11 +60,11 @@ class LetterAdmin(TranslatableAdmin):
 
     @admin.action(description=_("Publish selected letters"))
     def publish(self, request, queryset):
-        queryset.update(status="published", updated_at=timezone.now())
+        letters_set_status(letters=queryset, status=PublicationStatus.PUBLISHED)
 
     @admin.action(description=_("Return selected letters to draft"))
     def unpublish(self, request, queryset):
-        queryset.update(status="draft", updated_at=timezone.now())
+        letters_set_status(letters=queryset, status=PublicationStatus.DRAFT)
 
 
 class StatusHistoryInline(admin.TabularInline):
