@@ -2,6 +2,7 @@ import pytest
 from cms.api import create_page, create_page_content
 from cms.models import PageContent
 from cms.utils.apphook_reload import reload_urlconf
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
@@ -17,10 +18,15 @@ from .factories import EditorFactory
 def cache_clear() -> None:
     """Empty this run's cache keys only: the Redis server is shared, never flushed."""
     if hasattr(cache, "delete_pattern"):
-        # django-redis: only keys under our KEY_PREFIX, of every version: the CMS
+        # django-redis: only keys under our KEY_PREFIX, of every version. The CMS
         # page cache stores whole pages under versions of its own (":23:"), which
-        # a plain "*" (version 1) leaves behind to be served in a later test.
-        cache.delete_pattern("*", version="*")
+        # delete_pattern("*") (version 1 only) would leave behind to be served in
+        # a later test; delete_pattern escapes a "*" version, so scan directly.
+        client = cache.client.get_client(write=True)
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
     else:
         cache.clear()
 
