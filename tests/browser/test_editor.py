@@ -69,4 +69,6 @@ def test_sign_form_in_russian_lists_countries_in_russian(
     assert select.input_value() == ""
     labels = select.locator("option").all_inner_texts()
     assert labels[0] == "—" and labels[1] == "Австралия" and labels[-1] == "Япония"
+    # A native drop-down does not show in a screenshot: open it as a list box.
+    select.evaluate("element => { element.size = 12; }")
     page.screenshot(path=output_dir / "sign-form-ru.png", full_page=True)
