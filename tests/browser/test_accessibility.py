@@ -1,5 +1,7 @@
-"""axe-core (from the npm registry) injected into the public pages, at phone width
-and at desktop width. Any serious or critical violation fails; figures are printed."""
+"""axe-core (from the npm registry) injected into the public pages at 1280 px.
+
+Any serious or critical violation fails; the figures per page are printed (-s).
+"""
 
 import pytest
 
