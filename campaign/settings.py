@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_countries",
     "corsheaders",
     "csp",
+    "ninja",  # its templates and static Swagger UI (served by us, not a CDN)
     "campaign",
     "pages",
     "signatories",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
+    "signatories.api_middleware.ApiProblemMiddleware",  # JSON errors under /api/
     "cms.middleware.utils.ApphookReloadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
