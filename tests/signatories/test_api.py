@@ -463,3 +463,203 @@ def test_widget_shows_the_count_and_can_be_framed(client, letters_page, letter):
     assert f"/en/letters/{letter.slug}/#sign" in response.text
     assert "X-Frame-Options" not in response
     assert "frame-ancestors *" in response["Content-Security-Policy"]
+
+
+# Versions, problem details, caching
+
+
+@pytest.mark.parametrize(
+    "suffix", ["", "{slug}/", "{slug}/signatories/", "{slug}/widget/"]
+)
+def test_unversioned_paths_answer_as_v1(client, letter, suffix):
+    """/api/letters/... (embedded widgets) answers exactly as /api/v1/letters/..."""
+    path = "letters/" + suffix.format(slug=letter.slug)
+    old, new = client.get(f"/api/{path}"), client.get(f"/api/v1/{path}")
+    assert old.status_code == new.status_code == 200
+    assert old.content == new.content
+    assert old["Content-Type"] == new["Content-Type"]
+
+
+def test_unversioned_post_signs_as_v1(client, letter, payload):
+    """The old write path still signs."""
+    response = client.post(
+        f"/api/letters/{letter.slug}/signatures/",
+        data=json.dumps(payload),
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    assert Signature.objects.count() == 1
+
+
+def assert_problem(response, status):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
+    return body
+
+
+def test_field_errors_are_problem_details(client, letter, payload):
+    """Invalid input is a 400 problem with `errors` per field."""
+    body = assert_problem(post_json(client, letter.slug, payload | {"country": 7}), 400)
+    assert body["title"] == "Bad Request"
+    assert list(body["errors"]) == ["country"]
+
+
+def test_closed_unknown_and_wrong_type_are_problem_details(client, payload):
+    """409, 404 and 415 answer problem details."""
+    closed = LetterFactory(signing_closes=timezone.now() - timedelta(hours=1))
+    assert_problem(post_json(client, closed.slug, payload), 409)
+    assert_problem(post_json(client, "nope", payload), 404)
+    assert_problem(
+        post_json(client, closed.slug, payload, content_type="text/plain"), 415
+    )
+
+
+def test_rate_limited_answer_says_when_to_retry(client, letter, payload, settings):
+    """429 is a problem with Retry-After: the window of the limit, in seconds."""
+    settings.SIGNATURE_RATE_IP = "1/m"
+    settings.SIGNATURE_RATE_EMAIL = "5/h"
+    post_json(client, letter.slug, payload)
+    response = post_json(client, letter.slug, payload)
+    assert_problem(response, 429)
+    assert response["Retry-After"] == "3600"
+
+
+def test_wrong_method_is_405_problem_with_allow(client, letter):
+    """A wrong method answers 405 problem details naming the allowed ones."""
+    response = client.delete(f"{API}/letters/{letter.slug}/")
+    assert_problem(response, 405)
+    assert response["Allow"] == "GET"
+    response = client.get(f"{API}/letters/{letter.slug}/signatures/")
+    assert_problem(response, 405)
+    assert response["Allow"] == "POST"
+
+
+def test_oversized_body_is_413(client, letter, payload, settings):
+    """A body over the upload limit answers 413, not 400 or 500."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_json(client, letter.slug, payload | {"comment": "x" * 2000})
+    assert_problem(response, 413)
+    assert not Signature.objects.exists()
+
+
+def test_server_error_is_a_problem_without_a_trace(letter, monkeypatch, settings):
+    """An unexpected exception answers a 500 problem, no stack trace, even in debug."""
+    from django.test import Client
+
+    from signatories import api
+
+    def broken(**kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(api.selectors, "letter_signature_count", broken)
+    client = Client(raise_request_exception=False)
+    for debug in (False, True):
+        settings.DEBUG = debug
+        response = client.get(f"{API}/letters/{letter.slug}/")
+        assert_problem(response, 500)
+        assert b"secret internals" not in response.content
+        assert b"Traceback" not in response.content
+
+
+def test_post_needs_no_csrf_token(letter, payload):
+    """Partner sites post without cookies or a CSRF token."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert post_json(client, letter.slug, payload).status_code == 202
+
+
+@pytest.mark.parametrize(
+    "suffix", ["", "{slug}/", "{slug}/signatories/", "{slug}/widget/"]
+)
+def test_reads_send_etag_and_answer_304(client, letter, suffix):
+    """Reads carry ETag and Cache-Control; If-None-Match with it answers 304."""
+    url = f"{API}/letters/" + suffix.format(slug=letter.slug)
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    SignatureFactory(letter=letter, status="confirmed")
+    services.letter_recount(letter=letter)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_request_body_model_has_the_form_fields():
+    """The API accepts exactly the form's fields (bar the logo): one field list."""
+    from signatories.api import SignatureIn
+    from signatories.forms import SignatureForm
+
+    assert set(SignatureIn.model_fields) == set(SignatureForm.base_fields) - {"logo"}
+
+
+# Schema and docs
+
+
+def test_schema_is_served_and_valid_openapi(client):
+    """/api/v1/openapi.json is valid OpenAPI 3.1; /api/schema/ serves the same."""
+    from openapi_spec_validator import validate
+
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    validate(spec)
+    assert spec["openapi"].startswith("3.1")
+    assert client.get("/api/schema/").json() == spec
+
+
+def test_schema_documents_every_route_of_the_api(client):
+    """Every operation URL of the API (v1 and alias) is a path of the schema."""
+    spec = client.get(f"{API}/openapi.json").json()
+    expected = set()
+    for version in ("/api/v1", "/api"):
+        expected |= {
+            f"{version}/letters/",
+            f"{version}/letters/{{slug}}/",
+            f"{version}/letters/{{slug}}/signatories/",
+            f"{version}/letters/{{slug}}/signatures/",
+            f"{version}/letters/{{slug}}/widget/",
+        }
+    assert set(spec["paths"]) == expected
+    assert set(spec["paths"]["/api/v1/letters/{slug}/signatures/"]) == {"post"}
+    assert spec["paths"]["/api/letters/"]["get"]["deprecated"] is True
+
+
+def test_every_error_response_is_documented_as_problem_details(client):
+    """Each operation documents its 4xx answers as application/problem+json."""
+    spec = client.get(f"{API}/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            errors = {c: r for c, r in operation["responses"].items() if c >= "400"}
+            assert errors or path.endswith("/letters/"), (method, path)
+            for response in errors.values():
+                assert list(response["content"]) == ["application/problem+json"]
+    problem_schema = spec["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail"} <= set(problem_schema["required"])
+
+
+def test_docs_page_loads_only_our_own_assets(client):
+    """/api/v1/docs/ is Swagger UI from our static files, under the strict CSP."""
+    from django.contrib.staticfiles import finders
+
+    response = client.get(f"{API}/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
+    for asset in assets:
+        assert asset.startswith(django_settings.STATIC_URL) or asset.startswith(
+            "/static/"
+        ), asset
+        assert finders.find(asset.split("/static/", 1)[1]), asset
+    assert "<script>" not in html  # no inline script: CSP script-src 'self' holds
+    assert '"validatorUrl": null' in html  # no call to the public validator
+    assert "script-src 'self'" in response["Content-Security-Policy"]
