@@ -181,8 +181,23 @@ def _signature_in_model() -> type[Schema]:
     )
 
 
+SIGNATURE_EXAMPLE = {
+    "organisation": "Kestrel Rights Alliance",
+    "website": "https://kestrel.example",
+    "country": "UA",
+    "organisation_type": "ngo",
+    "contact_name": "Olena Kovalenko",
+    "contact_role": "Director",
+    "contact_email": "olena@kestrel.example",
+    "is_public": True,
+    "consent": True,
+}
+
+
 class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [SIGNATURE_EXAMPLE]}
+    )
 
 
 SignatureIn = _signature_in_model()
@@ -215,13 +230,23 @@ BAD_QUERY = _problem_response("A query parameter is invalid (see `errors`).")
 NOT_MODIFIED = {"description": "Not modified (If-None-Match matched the ETag)."}
 
 
-def _responses(ok: int, **errors: dict) -> dict:
-    """openapi_extra for an operation: ETag/Cache-Control on reads, problem errors."""
+def _responses(ok: int, links: dict | None = None, **errors: dict) -> dict:
+    """openapi_extra for an operation: ETag/Cache-Control on reads, problem errors,
+    and links to what a client reads next (they drive stateful fuzzing too)."""
     # Integer keys, as ninja's own: they must merge with the success response.
     responses: dict[int, dict] = {int(code[1:]): doc for code, doc in errors.items()}
-    if ok == 200:
-        responses[ok] = {"headers": READ_HEADERS}
+    responses[ok] = {"headers": READ_HEADERS} if ok == 200 else {}
+    if links:
+        responses[ok]["links"] = links
     return {"responses": responses}
+
+
+def _link(operation_id: str, slug: str) -> dict:
+    return {"operationId": operation_id, "parameters": {"slug": slug}}
+
+
+FROM_LIST = "$response.body#/results/0/slug"
+FROM_PATH = "$request.path.slug"
 
 
 # The API object
@@ -424,7 +449,15 @@ Lang = Query(
     "letter-list",
     response=LetterList,
     summary="Published letters",
-    openapi_extra=_responses(200, _304=NOT_MODIFIED),
+    openapi_extra=_responses(
+        200,
+        links={
+            "Letter": _link("letter-detail", FROM_LIST),
+            "Signatories": _link("signatory-list", FROM_LIST),
+            "Sign": _link("signature-create", FROM_LIST),
+        },
+        _304=NOT_MODIFIED,
+    ),
 )
 @cached_read
 def letter_list(request: HttpRequest, lang: str = Lang):
@@ -543,6 +576,10 @@ ACCEPTED = {
     ),
     openapi_extra=_responses(
         202,
+        links={
+            "Signatories": _link("signatory-list", FROM_PATH),
+            "Letter": _link("letter-detail", FROM_PATH),
+        },
         _400=_problem_response("Invalid input (see `errors`) or a malformed body."),
         _404=NOT_FOUND,
         _409=_problem_response("Signing is closed for this letter."),

@@ -6,6 +6,7 @@ from django.db import close_old_connections
 
 from signatories import services
 from tests.factories import LetterFactory, RecommendationFactory, SignatureFactory
+from tests.live import smtp_sink, start_worker  # noqa: F401 (fuzz_stateful.py)
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 EXAMPLE_SLUG = "stop-the-raids"
