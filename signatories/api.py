@@ -295,7 +295,12 @@ def route(method: str, path: str, name: str, **kwargs) -> Callable:
 
     def register(view: Callable) -> Callable:
         api.api_operation(
-            [method], f"/v1{path}", operation_id=name, url_name=name, **kwargs
+            [method],
+            f"/v1{path}",
+            operation_id=name,
+            url_name=name,
+            tags=["v1"],
+            **kwargs,
         )(view)
         api.api_operation(
             [method],
@@ -304,7 +309,7 @@ def route(method: str, path: str, name: str, **kwargs) -> Callable:
             url_name=f"{name}-unversioned",
             deprecated=True,
             tags=["unversioned aliases"],
-            **{k: v for k, v in kwargs.items() if k != "tags"},
+            **kwargs,
         )(view)
         return view
 

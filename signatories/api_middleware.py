@@ -4,9 +4,6 @@ from django.http import HttpRequest, HttpResponse
 
 from campaign.problems import is_json, problem
 
-# The counter widget and the interactive docs are HTML on purpose.
-HTML_PATHS = ("/api/v1/docs/",)
-HTML_SUFFIXES = ("/widget/",)
 # Headers of the original answer that a client still needs (Allow on 405,
 # Retry-After on 429/503, CORS, caching, security headers).
 DROPPED_HEADERS = {"content-type", "content-length", "content-language"}
@@ -27,13 +24,10 @@ class ApiProblemMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         path = request.path_info
-        if (
-            response.status_code < 400
-            or not path.startswith("/api/")
-            or is_json(response)
-            or (path.startswith(HTML_PATHS) or path.endswith(HTML_SUFFIXES))
-            and response.status_code < 500
-        ):
+        # Successes keep their type: the counter widget and the docs page are HTML.
+        if response.status_code < 400 or not path.startswith("/api/"):
+            return response
+        if is_json(response):
             return response
         replacement = problem(response.status_code)
         for header, value in response.items():
