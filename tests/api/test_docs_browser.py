@@ -6,7 +6,11 @@ import pytest
 
 from tests.browser.conftest import browser, output_dir, page  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("live"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_api_docs_render_with_own_assets_and_no_csp_violation(
