@@ -7,8 +7,8 @@ hand-written JsonResponse view it replaced, side by side in one process.
 The old view is loaded from git (the commit before the hand-written openapi.json
 was deleted) and mounted at /api/before/letters/<slug>/; the new one answers at
 /api/v1/letters/<slug>/. Both go through the whole middleware stack with Django's
-test client, on a throwaway database, request by request alternately, in three rounds. The ratio is
-the claim, not the absolute numbers.
+test client, on a throwaway database, request by request alternately, in three
+rounds. The ratio is the claim, not the absolute numbers.
 """
 
 import os
