@@ -10,7 +10,6 @@ Every error is a problem-details object (`campaign.problems`).
 
 import functools
 import json
-import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -41,8 +40,6 @@ from .forms import SignatureForm
 from .models import OrganisationType
 from .ratelimits import client_ip, signing_rate_limited
 
-logger = logging.getLogger(__name__)
-
 API_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 READ_MAX_AGE = 60
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -58,12 +55,10 @@ class ApiProblem(Exception):
 
     def __init__(self, status: int, detail: str, *, headers=None, **extra) -> None:
         super().__init__(detail)
-        self.status, self.detail, self.headers, self.extra = (
-            status,
-            detail,
-            headers,
-            extra,
-        )
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+        self.extra = extra
 
 
 # Schemas of the answers
