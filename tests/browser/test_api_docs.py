@@ -4,8 +4,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import browser, output_dir, page  # noqa: F401
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.xdist_group("live"),
@@ -14,9 +12,9 @@ pytestmark = [
 
 
 def test_api_docs_render_with_own_assets_and_no_csp_violation(
-    page,  # noqa: F811
+    page,
     live_server,
-    output_dir,  # noqa: F811
+    output_dir,
 ):
     """Swagger UI lists every operation; nothing comes from another origin."""
     origin = urlsplit(live_server.url).netloc
