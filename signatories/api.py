@@ -21,15 +21,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import conditional_page
 from django_countries import countries
 from django_ratelimit.core import _split_rate
 from ninja import Field, NinjaAPI, Path, Query, Schema, Status, Swagger
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, StrictBool, create_model
 
 from campaign.problems import PROBLEM_CONTENT_TYPE, problem
 from pages.models import Letter
@@ -149,8 +153,8 @@ def _signature_in_model() -> type[Schema]:
                 str(text) for text in (field.label, field.help_text) if text
             )
             if isinstance(field, forms.BooleanField):
-                fields[name] = (
-                    bool,
+                fields[name] = (  # true or false: 0, "no" or "on" are refused
+                    StrictBool,
                     Field(False, description=description, json_schema_extra=_nodef),
                 )
                 continue
@@ -426,10 +430,25 @@ def require_json(run: Callable) -> Callable:
     return wrapped
 
 
-# Read: ETag over the body, conditional GET, public caching for a minute.
-cached_read = decorate_view(
-    cache_control(public=True, max_age=READ_MAX_AGE), conditional_page
-)
+def cache_ok(run: Callable) -> Callable:
+    """Public caching for a minute and an ETag over the body, on 200s only (an
+    error is not worth a cached copy), and 304 for a matching If-None-Match."""
+
+    @functools.wraps(run)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        response = run(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        patch_cache_control(response, public=True, max_age=READ_MAX_AGE)
+        set_response_etag(response)
+        return get_conditional_response(
+            request, etag=response["ETag"], response=response
+        )
+
+    return wrapped
+
+
+cached_read = decorate_view(cache_ok)
 Slug = Path(
     ...,
     pattern=SLUG_PATTERN,
@@ -654,12 +673,7 @@ def signature_create(request: HttpRequest, payload: SignatureIn, slug: str = Slu
         }
     },
 )
-@decorate_view(
-    xframe_options_exempt,
-    csp_replace({"frame-ancestors": ["*"]}),
-    cache_control(public=True, max_age=READ_MAX_AGE),
-    conditional_page,
-)
+@decorate_view(xframe_options_exempt, csp_replace({"frame-ancestors": ["*"]}), cache_ok)
 def counter_widget(request: HttpRequest, slug: str = Slug, lang: str = Lang):
     """A small counter page partner sites can embed in an iframe."""
     with translation.override(_language(request)):

@@ -265,6 +265,9 @@ def test_post_without_is_public_is_not_listed(client, letter, payload):
         ({"contact_name": None}, "contact_name"),
         ({"organisation_type": "cult"}, "organisation_type"),
         ({"website": "javascript:alert(1)"}, "website"),
+        ({"newsletter": 0}, "newsletter"),
+        ({"is_public": "on"}, "is_public"),
+        ({"consent": "yes"}, "consent"),
     ],
 )
 def test_post_bad_input_gives_field_errors(client, letter, payload, change, field):
@@ -591,6 +594,18 @@ def test_reads_send_etag_and_answer_304(client, letter, suffix):
     services.letter_recount(letter=letter)
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_errors_are_not_cached_publicly(client, letter):
+    """A 404 or 400 carries no public Cache-Control or ETag; a 200 does."""
+    for url in (
+        f"{API}/letters/nope/",
+        f"{API}/letters/{letter.slug}/signatories/?type=x",
+    ):
+        response = client.get(url)
+        assert response.status_code in (400, 404)
+        assert "public" not in response.get("Cache-Control", "")
+        assert "ETag" not in response
 
 
 def test_request_body_model_has_the_form_fields():
