@@ -130,6 +130,19 @@ class Accepted(Schema):
     detail: str
 
 
+SIGNATURE_EXAMPLE = {
+    "organisation": "Kestrel Rights Alliance",
+    "website": "https://kestrel.example",
+    "country": "UA",
+    "organisation_type": "ngo",
+    "contact_name": "Olena Kovalenko",
+    "contact_role": "Director",
+    "contact_email": "olena@kestrel.example",
+    "is_public": True,
+    "consent": True,
+}
+
+
 def _nodef(schema: dict, fmt: str = "") -> None:
     """Drop the placeholder default: absence means what it means to the form."""
     schema.pop("default", None)
@@ -141,16 +154,36 @@ def _signature_in_model() -> type[Schema]:
     """The request body, derived from SignatureForm so both share one field list.
 
     It checks only JSON types and lengths: the form decides what is required and
-    valid, as it does for the web page. Unknown keys are refused (a misspelt
-    "is_public" must not quietly unlist a signer). The logo is form-only.
+    valid, as it does for the web page (so an empty object is answered with every
+    missing field at once). The schema still documents the fields the form always
+    requires. Unknown keys are refused (a misspelt "is_public" must not quietly
+    unlist a signer). The logo is form-only.
     """
     fields: dict[str, Any] = {}
+    required = [
+        name
+        for name, field in SignatureForm.base_fields.items()
+        if field.required and not isinstance(field, forms.FileField)
+    ]
+
+    def document(schema: dict) -> None:
+        schema["required"] = required
+        schema["examples"] = [SIGNATURE_EXAMPLE]
+        for name, prop in schema["properties"].items():
+            if name in required and prop.get("type") == "boolean":
+                prop["const"] = True  # a required checkbox must be ticked
+            elif name in required and "enum" not in prop:
+                prop["minLength"] = 1
+            elif "format" in prop:  # optional: empty means "none given"
+                checked = {k: prop.pop(k) for k in ("type", "format", "maxLength")}
+                prop["anyOf"] = [checked, {"type": "string", "maxLength": 0}]
+
     with translation.override("en"):
         for name, field in SignatureForm.base_fields.items():
             if isinstance(field, forms.FileField):
                 continue
-            description = " ".join(
-                str(text) for text in (field.label, field.help_text) if text
+            description = ". ".join(
+                str(text).rstrip(".") for text in (field.label, field.help_text) if text
             )
             if isinstance(field, forms.BooleanField):
                 fields[name] = (  # true or false: 0, "no" or "on" are refused
@@ -172,30 +205,16 @@ def _signature_in_model() -> type[Schema]:
             elif isinstance(field, forms.URLField):
                 extra["json_schema_extra"] = functools.partial(_nodef, fmt="uri")
             fields[name] = (annotation, Field("", description=description, **extra))
+    base = type(
+        "SignatureBase",
+        (Schema,),
+        {"model_config": ConfigDict(extra="forbid", json_schema_extra=document)},
+    )
     return create_model(
         "SignatureIn",
-        __base__=_Strict,
+        __base__=base,
         __doc__="A signature, with the fields and rules of the web form.",
         **fields,
-    )
-
-
-SIGNATURE_EXAMPLE = {
-    "organisation": "Kestrel Rights Alliance",
-    "website": "https://kestrel.example",
-    "country": "UA",
-    "organisation_type": "ngo",
-    "contact_name": "Olena Kovalenko",
-    "contact_role": "Director",
-    "contact_email": "olena@kestrel.example",
-    "is_public": True,
-    "consent": True,
-}
-
-
-class _Strict(Schema):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [SIGNATURE_EXAMPLE]}
     )
 
 

@@ -26,7 +26,7 @@ CHECKS = [
     response_headers_conformance,
     negative_data_rejection,
 ]
-MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
+MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
 
 schema = schemathesis.pytest.from_fixture("api_schema")
 
