@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium axe lint format bench clean messages
+.PHONY: run test install chromium axe lint format bench clean messages fuzz-api bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,20 @@ test: install chromium axe
 
 bench: install
 	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/run.py
+
+# The JSON API under Schemathesis for longer than `make test` does (random seeds, many
+# examples per operation), then stateful sequences against a live server and worker.
+API_FUZZ_EXAMPLES ?= 300
+API_FUZZ_STEPS ?= 50
+fuzz-api: install
+	@eval "$$($(BIN)/python .ci/backends.py)"; \
+	API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) API_FUZZ_RANDOM=1 API_FUZZ_STEPS=$(API_FUZZ_STEPS) \
+		$(BIN)/pytest -p no:xdist -q tests/api/test_schemathesis.py \
+		tests/api/fuzz_stateful.py
+
+# Requests per second of GET /api/v1/letters/<slug>/ vs the view it replaced.
+bench-api: install
+	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/api_read.py
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are
 # committed so that a fresh machine needs no gettext.
