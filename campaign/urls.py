@@ -12,6 +12,7 @@ sitemaps = {"pages": CMSSitemap, "letters": LetterSitemap}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("api/", include("signatories.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,3 +24,6 @@ urlpatterns += i18n_patterns(
     path("sign/", include("signatories.urls")),
     path("", include("cms.urls")),
 )
+
+# A database outage raised anywhere (django CMS middleware included) answers 503.
+handler500 = "campaign.outage.server_error"

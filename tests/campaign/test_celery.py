@@ -1,0 +1,52 @@
+import pytest
+from kombu.exceptions import OperationalError
+
+from campaign.celery import BrokerUnavailable, ResilientTask, broker_breaker
+from campaign.celery import app as celery_app
+from signatories.tasks import send_signature_email
+from tests.live import set_broker_url
+
+
+@pytest.fixture
+def hung_broker(silent_redis):
+    """Point this process's publishes at a broker that accepts and never answers."""
+    good_url = celery_app.conf.broker_url
+    good_options = celery_app.conf.broker_transport_options
+    celery_app.conf.broker_transport_options = {
+        **good_options,
+        "socket_connect_timeout": 0.1,
+        "socket_timeout": 0.1,
+    }
+    set_broker_url(silent_redis.url)
+    yield silent_redis
+    celery_app.conf.broker_transport_options = good_options
+    set_broker_url(good_url)
+
+
+def test_tasks_publish_through_the_broker_breaker():
+    """Every task of the app (shared tasks included) gets the breaker."""
+    assert isinstance(send_signature_email, ResilientTask)
+
+
+def test_a_hung_broker_is_tried_once_then_skipped(hung_broker):
+    """One publish waits one timeout and fails; the next fail at once, untried."""
+    with pytest.raises(OperationalError):
+        send_signature_email.delay(1)
+    tried = hung_broker.accepted
+    assert tried >= 1
+    for _ in range(10):
+        with pytest.raises(BrokerUnavailable):
+            send_signature_email.delay(1)
+    assert hung_broker.accepted == tried
+    assert broker_breaker(celery_app).is_open
+
+
+def test_broker_unavailable_is_what_callers_already_catch():
+    """Callers that handle a down broker (kombu OperationalError) handle this too."""
+    assert issubclass(BrokerUnavailable, OperationalError)
+
+
+def test_eager_tasks_ignore_the_broker_breaker(hung_broker, celery_eager, db):
+    """In-process (eager) runs never touch the broker, so no breaker applies."""
+    broker_breaker(celery_app).failed(ConnectionError("down"))
+    send_signature_email.delay(999_999)  # no such signature: returns quietly
