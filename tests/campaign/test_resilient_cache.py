@@ -45,9 +45,7 @@ def test_cache_answers_misses_while_redis_is_down(cache_down):
 
 def test_hung_redis_costs_one_timeout_then_the_breaker_skips_it(silent_redis):
     """A server that never answers is asked once; later calls miss without trying."""
-    cache = resilient(
-        silent_redis.url, SOCKET_CONNECT_TIMEOUT=0.1, SOCKET_TIMEOUT=0.1
-    )
+    cache = resilient(silent_redis.url, SOCKET_CONNECT_TIMEOUT=0.1, SOCKET_TIMEOUT=0.1)
     assert cache.get("k", "miss") == "miss"  # waited one socket timeout
     tried = silent_redis.accepted
     assert tried >= 1
