@@ -87,9 +87,12 @@ class RedisServer:
 def _as_postgres(*args: str, **kwargs) -> subprocess.CompletedProcess:
     # initdb and the server refuse to run as root.
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return subprocess.run(
-        [*prefix, *args], check=True, capture_output=True, text=True, **kwargs
+    result = subprocess.run(
+        [*prefix, *args], capture_output=True, text=True, timeout=120, **kwargs
     )
+    if result.returncode:
+        raise RuntimeError(f"{args[0]} failed:\n{result.stdout}{result.stderr}")
+    return result
 
 
 @dataclass
