@@ -151,8 +151,11 @@ def test_reading_and_signing_survive_redis_killed_and_hung(
     letter = LetterFactory(slug="redis-outage")
     burst = Burst(letter_slug=letter.slug)
 
-    for _ in range(2):
-        burst.round(client, "up")
+    burst.round(client, "up")
+    # The first round compiles templates and loads the URL conf: on a loaded
+    # machine that alone can pass the hang bound, which is about Redis only.
+    burst.requests.clear()
+    burst.round(client, "up")
 
     redis.kill()  # refused connections; the queued emails are lost with it
     for _ in range(6):
