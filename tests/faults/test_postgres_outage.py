@@ -40,8 +40,9 @@ def cluster():
     # Not pytest's tmp_path: its parents are private to root, and the server
     # runs as the postgres user.
     directory = Path(tempfile.mkdtemp(prefix="campaign-pg-fault-"))
-    cluster = PostgresCluster(directory).init().start()
+    cluster = PostgresCluster(directory)
     try:
+        cluster.init().start()
         conn = psycopg2.connect(cluster.url())
         conn.autocommit = True  # CREATE DATABASE refuses a transaction block
         with conn.cursor() as cursor:
