@@ -6,6 +6,9 @@ class CampaignConfig(AppConfig):
     name = "campaign"
     verbose_name = "Campaign site"
 
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the deploy checks
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the site that requires two-factor login."""

@@ -1,9 +1,10 @@
 from csp.middleware import CSPMiddleware
 
-from .views import healthz
+from .views import healthz, readyz
 
 # Paths outside i18n_patterns: their 404s are final, not a missing language prefix.
-UNPREFIXED = ("/api/", "/healthz", "/sitemap.xml", "/static/", "/i18n/")
+UNPREFIXED = ("/api/", "/healthz", "/readyz", "/sitemap.xml", "/static/", "/i18n/")
+HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz}
 
 
 class KeepUnprefixed404Middleware:
@@ -30,20 +31,22 @@ class KeepUnprefixed404Middleware:
 
 
 class HealthCheckMiddleware:
-    """Answer /healthz before the middleware that needs the database.
+    """Answer /healthz and /readyz before the middleware that needs the database.
 
     django CMS's apphook-reload and toolbar middleware read the database on every
-    request: with it down they would turn the health check into a 500 before the view
-    could answer 503 and name the part that is down.
+    request: with it down they would fail the health check before the view could
+    name the part that is down. The Host header is not checked here: these answers
+    build no URLs, and container and load-balancer checks call by address
+    (``127.0.0.1:8000``, the instance's IP), which ALLOWED_HOSTS rightly refuses.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/healthz":
-            request.get_host()  # still only for ALLOWED_HOSTS
-            return healthz(request)
+        view = HEALTH_VIEWS.get(request.path_info)
+        if view is not None:
+            return view(request)
         return self.get_response(request)
 
 

@@ -63,10 +63,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
     "signatories.api_middleware.ApiProblemMiddleware",  # JSON errors under /api/
-    "cms.middleware.utils.ApphookReloadMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files need no database
     "corsheaders.middleware.CorsMiddleware",
+    # 503 while the database is down; before the first middleware that reads it.
+    "campaign.outage.DatabaseUnavailableMiddleware",
+    "cms.middleware.utils.ApphookReloadMiddleware",  # reads the DB every request
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.middleware.KeepUnprefixed404Middleware",  # outer: answers with the 404
     "django.middleware.locale.LocaleMiddleware",
@@ -129,22 +131,57 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # libpq waits forever on a host that does not answer: bound it (seconds, >= 2).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Redis is the cache, the rate-limit store and the broker, and the site must keep
+# serving (and signing) without it: one call waits at most this long (connect, then
+# read), and after a failure each process leaves Redis alone for the second value
+# (see campaign/breaker.py and docs/decisions.md).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5)
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "campaign",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
-        }
+    _redis_cache = {
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "campaign",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        },
     }
+    CACHES = {
+        # Misses instead of errors while Redis is away.
+        "default": {
+            "BACKEND": "campaign.resilient_cache.ResilientRedisCache",
+            **_redis_cache,
+        },
+        # Rate-limit counters: a per-process local store while Redis is away.
+        "ratelimit": {
+            "BACKEND": "campaign.resilient_cache.LocalFallbackRedisCache",
+            **_redis_cache,
+        },
+    }
+    # Our backends are django-redis subclasses: atomic add/incr on Redis.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # One development process: a local-memory cache is enough (rate limits included).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+        },
+    }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Sessions live in the database (Django's default), never in the cache: a Redis
+# outage must not log editors out or lose a confirmation link's token.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Seconds a visitor is asked to wait (Retry-After) while the database is down.
+DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=30)
 
 # Staff logins. Axes throttles password guessing on every login path; it stores a
 # keyed hash in place of the client address (campaign.staff.axes_client_ip).
@@ -251,9 +288,12 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
+        # A publish after commit must fail fast on a dead or hung broker. The
+        # worker's BRPOP reads only when the socket is readable, so it is unaffected.
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
     }
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 else:
     _broker = RUN_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -267,12 +307,14 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# A request must not hang on a broker that is down: the outbox sweep catches up later.
+# A request must not wait on a broker that is down or hung: one attempt (redis-py
+# reconnects a stale pooled connection by itself), and campaign.celery's breaker
+# skips the broker for a while after a failure. The outbox sweep catches up later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
+    "max_retries": 0,
     "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
 }
 CELERY_RESULT_BACKEND = None  # nobody reads task results
 CELERY_TASK_IGNORE_RESULT = True
@@ -318,7 +360,9 @@ EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
 EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=6)
 SIGNATURE_RATE_IP = env("SIGNATURE_RATE_IP", default="10/h")
 SIGNATURE_RATE_EMAIL = env("SIGNATURE_RATE_EMAIL", default="5/h")
-RATELIMIT_USE_CACHE = "default"
+# Its own alias: counters fall back to a per-process store while Redis is away
+# (django-ratelimit would otherwise answer "limited" to everyone).
+RATELIMIT_USE_CACHE = "ratelimit"
 # Behind a proxy, name the header it sets (HTTP_X_FORWARDED_FOR) and how many proxies
 # append to it: the client is that many entries from the right.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
@@ -357,7 +401,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

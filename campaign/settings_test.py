@@ -17,6 +17,10 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault(
     "CAMPAIGN_RUN_DIR", os.path.join(tempfile.gettempdir(), "campaign-test")
 )
+# Two cores shared by parallel runs: a shared Redis may be slower than production's
+# 0.25 s now and then, and a spurious timeout would open the breaker mid-test. The
+# fault tests (tests/faults/) set production's short timeouts themselves.
+os.environ.setdefault("REDIS_SOCKET_TIMEOUT", "2")
 
 from .settings import *  # noqa: E402,F403
 from .settings import CACHES, DATABASES, RUN_DIR, STATIC_ROOT  # noqa: E402
@@ -36,11 +40,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # never flushes it. Each run and each xdist worker keeps its cache keys under a
 # prefix of its own, and tests clear only those keys (tests.conftest.cache_clear).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "") or "main"
-if CACHES["default"]["BACKEND"].startswith("django_redis"):
-    _run = hashlib.sha256(
-        f"{RUN_DIR}|{DATABASES['default'].get('NAME')}".encode()
-    ).hexdigest()[:10]
-    CACHES["default"]["KEY_PREFIX"] = f"campaign-test-{_run}-{_worker}"
+_run = hashlib.sha256(
+    f"{RUN_DIR}|{DATABASES['default'].get('NAME')}".encode()
+).hexdigest()[:10]
+for _cache in CACHES.values():
+    if str(_cache.get("LOCATION", "")).startswith("redis"):
+        _cache["KEY_PREFIX"] = f"campaign-test-{_run}-{_worker}"
 
 # Generous limits by default; rate-limit tests set their own.
 SIGNATURE_RATE_IP = "1000/h"

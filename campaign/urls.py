@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", site_files.favicon, name="favicon"),
     path("robots.txt", site_files.robots_txt, name="robots-txt"),
+    path("readyz", views.readyz, name="readyz"),
     path("api/", include("signatories.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,3 +28,6 @@ urlpatterns += i18n_patterns(
     path("cms_login/", staff.cms_login, name="cms_login"),
     path("", include("cms.urls")),
 )
+
+# A database outage raised anywhere (django CMS middleware included) answers 503.
+handler500 = "campaign.outage.server_error"

@@ -2,13 +2,15 @@ import pytest
 from cms.api import create_page, create_page_content
 from cms.models import PageContent
 from cms.utils.apphook_reload import reload_urlconf
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import translation
 from djangocms_versioning import versionables
 from djangocms_versioning.models import Version
 
+from campaign.breaker import reset_breakers
 from campaign.celery import app as celery_app
 
 from .factories import EditorFactory
@@ -16,26 +18,32 @@ from .factories import EditorFactory
 
 def cache_clear() -> None:
     """Empty this run's cache keys only: the Redis server is shared, never flushed."""
-    if not hasattr(cache, "delete_pattern"):
-        cache.clear()
-        return
-    # django-redis: every key under our KEY_PREFIX, whatever its version (django CMS
-    # writes its page and permission caches under versions of its own).
+    # Every alias (rate limits too); with django-redis, every key under our KEY_PREFIX
+    # whatever its version (django CMS writes its page and permission caches under
+    # versions of its own).
     from django_redis.client.default import glob_escape
 
-    client = cache.client.get_client(write=True)
-    pattern = f"{glob_escape(cache.key_prefix)}:*"
-    keys = list(client.scan_iter(match=pattern, count=1000))
-    if keys:
-        client.delete(*keys)
+    for each in (caches[alias] for alias in settings.CACHES):
+        if hasattr(each, "delete_pattern"):
+            client = each.client.get_client(write=True)
+            pattern = f"{glob_escape(each.key_prefix)}:*"
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
+        else:
+            each.clear()
+        if hasattr(each, "local"):
+            each.local.clear()  # the rate limiter's per-process fallback
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """The CMS caches placeholders and rate limits live in the cache: start empty."""
+    reset_breakers()
     cache_clear()
     yield
     cache_clear()
+    reset_breakers()
 
 
 @pytest.fixture(autouse=True)

@@ -44,3 +44,32 @@ def database_down(django_db_blocker):
         finally:
             connection.close()
             connection.settings_dict = good
+
+
+@pytest.fixture
+def cache_down(settings):
+    """Point both caches (default and rate limits) at a port where nothing listens."""
+    from tests.live import free_port
+
+    location = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "campaign.resilient_cache.ResilientRedisCache",
+            "LOCATION": location,
+        },
+        "ratelimit": {
+            "BACKEND": "campaign.resilient_cache.LocalFallbackRedisCache",
+            "LOCATION": location,
+        },
+    }
+    return location
+
+
+@pytest.fixture
+def silent_redis():
+    """A listener that accepts and never answers: Redis hung (SIGSTOP) in effect."""
+    from tests.faults.servers import SilentServer
+
+    server = SilentServer()
+    yield server
+    server.close()
