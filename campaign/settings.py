@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "campaign.middleware.PermissionsPolicyMiddleware",  # on every answer, refusals too
+    "campaign.middleware.RequestBodyLimitMiddleware",  # 413 before a body is read
+    "campaign.middleware.RequestSanitiserMiddleware",  # 400 for NUL, bad UTF-8, bodies
     "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
     "cms.middleware.utils.ApphookReloadMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -285,6 +288,9 @@ CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body accepted at all (a sign form with a 2 MB logo fits): larger
+# ones get a 413 before anything reads them. Keep the proxy's limit at or above it.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=3 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # CORS: read-only API endpoints may be embedded by partner sites.
