@@ -20,6 +20,7 @@ from pages.selectors import letter_get_public, letter_list_public
 
 from . import selectors, services
 from .forms import SignatureForm
+from .http import revalidated
 from .models import OrganisationType
 from .ratelimits import client_ip, signing_rate_limited
 from .templatetags.signatories_tags import _cursor
@@ -109,7 +110,7 @@ def letter_detail(request, letter):
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
+@revalidated  # a withdrawn organisation must not linger in shared caches
 @_with_letter
 def signatory_list(request, letter):
     country = request.GET.get("country", "").upper()
