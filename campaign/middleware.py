@@ -220,6 +220,9 @@ def _url_problem(request) -> tuple[str, dict]:
         pairs = parse_qsl(query, keep_blank_values=True, errors="strict")
     except UnicodeError:
         return _("The query string is not valid UTF-8."), {}
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    if limit is not None and len(pairs) > limit:  # QueryDict would raise, as HTML
+        return _("The query string has too many fields."), {}
     for name, value in pairs:
         if "\x00" in name or "\x00" in value:
             field = {} if "\x00" in name else {"field": name[:50]}
@@ -249,14 +252,9 @@ def _parse_form_body(request) -> HttpResponse | None:
             return refusal(request, 400, _("The multipart body has no valid boundary."))
     try:
         request.POST  # noqa: B018 - parse now, where errors get a clear answer
-    except RequestDataTooBig:
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE, without files
         request._mark_post_parse_error()
-        limit = filesizeformat(settings.MAX_REQUEST_BYTES)
-        return refusal(
-            request,
-            413,
-            _("The request is too large (at most %(limit)s).") % {"limit": limit},
-        )
+        return refusal(request, 413, _("The form data is too large."))
     except (MultiPartParserError, SuspiciousOperation, BadRequest):
         request._mark_post_parse_error()
         return refusal(request, 400, _("The form data could not be read."))

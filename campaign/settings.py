@@ -57,11 +57,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "campaign.middleware.PermissionsPolicyMiddleware",  # on every answer, refusals too
-    "campaign.middleware.RequestBodyLimitMiddleware",  # 413 before a body is read
-    "campaign.middleware.RequestSanitiserMiddleware",  # 400 for NUL, bad UTF-8, bodies
     "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
     "cms.middleware.utils.ApphookReloadMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Hostile input: after SecurityMiddleware, so refusals carry its headers too;
+    # before anything that reads the body, the path or the query string.
+    "campaign.middleware.RequestBodyLimitMiddleware",  # 413 before a body is read
+    "campaign.middleware.RequestSanitiserMiddleware",  # 400 for NUL, bad UTF-8, bodies
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -39,6 +39,7 @@ def test_nul_in_a_page_path_is_a_400_page(hostile_client, letters_page, letter, 
     assert response.status_code == 400
     assert "400.html" in [t.name for t in response.templates]
     assert "The address contains a NUL character." in response.text
+    assert response["X-Content-Type-Options"] == "nosniff"  # security headers kept
 
 
 @pytest.mark.parametrize(
@@ -65,6 +66,14 @@ def test_bad_query_string_is_a_400(hostile_client, letters_page, letter, path, r
     response = hostile_client.get(path)
     assert response.status_code == 400
     assert f"The query string {reason}." in response.text
+
+
+def test_too_many_query_fields_is_a_json_400_on_the_api(hostile_client, letter):
+    """Over DATA_UPLOAD_MAX_NUMBER_FIELDS answers JSON on the API, not the HTML 400."""
+    query = "&".join(f"f{n}=1" for n in range(1001))
+    response = hostile_client.get(f"/api/letters/{letter.slug}/signatories/?{query}")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The query string has too many fields."}
 
 
 def test_bad_query_string_on_the_api_is_a_json_400(hostile_client, letter):
