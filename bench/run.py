@@ -56,14 +56,14 @@ def fill(letter, rows: int) -> None:
     columns = (
         "letter_id, kind, status, organisation, website, country, organisation_type, "
         "contact_name, contact_role, contact_email, email_normalised, logo, comment, "
-        "is_public, newsletter, language, ip_hash, created_at, rejection_reason, "
+        "is_public, newsletter, language, created_at, rejection_reason, "
         "emails_requested, emails_sent, email_error"
     )
     values = (
         "{letter}, 'organisation', 'confirmed', 'Org ' || n, 'https://org' || n || "
         "'.example', CASE WHEN n %% 3 = 0 THEN 'UA' ELSE 'DE' END, 'ngo', 'Name', "
         "'Role', 'c' || n || '@org.example', 'c' || n || '@org.example', '', '', "
-        "n %% 10 <> 0, false, 'en', '', {now}, '', 1, 1, ''"
+        "n %% 10 <> 0, false, 'en', {now}, '', 1, 1, ''"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -86,7 +86,7 @@ def fill(letter, rows: int) -> None:
 
 def main() -> None:
     from pages.models import Letter
-    from signatories.csv_export import COLUMNS, csv_rows
+    from signatories.csv_export import SOURCE_FIELDS, csv_rows
     from signatories.models import Signature
     from signatories.selectors import (
         letter_public_signatories,
@@ -159,7 +159,7 @@ def main() -> None:
 
         export_rows = min(ROWS, 100_000)
         queryset = Signature.objects.filter(letter=big).order_by("pk")[:export_rows]
-        fields = [f for f, _label in COLUMNS]
+        fields = SOURCE_FIELDS
 
         def stream():
             for _chunk in csv_rows(queryset.values(*fields).iterator(chunk_size=2000)):

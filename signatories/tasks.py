@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from .emails import signature_email
 from .models import Signature, SignatureStatus
+from .retention import retention_sweep  # noqa: F401  (registers the beat task)
 from .services import (
     _enqueue_email,
     signature_record_failure,

@@ -3,6 +3,7 @@ import pytest
 from signatories import services
 from signatories.tokens import confirm_token
 from tests.factories import LetterFactory
+from tests.live import smtp_sink, start_worker  # noqa: F401
 
 
 @pytest.fixture

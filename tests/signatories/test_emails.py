@@ -106,3 +106,24 @@ def test_russian_email_is_in_cyrillic(letter):
     message = signature_email(SignatureFactory(letter=letter, language="ru"))
     wording = message.subject.replace("Stop the raids", "")
     assert any("\u0400" <= ch <= "\u04ff" for ch in wording)
+
+
+def test_already_signed_email_words_the_signers_kind(letter):
+    """An organisation's notice names it; an individual's says "personal"."""
+    for_org = SignatureFactory(
+        letter=letter, status="confirmed", organisation="Kestrel Press"
+    )
+    individual = SignatureFactory(
+        letter=letter,
+        status="confirmed",
+        kind="individual",
+        organisation="",
+        contact_name="Olena Petrenko",
+    )
+    org_message = signature_email(for_org)
+    assert "on behalf of Kestrel Press" in org_message.body
+    person = signature_email(individual)
+    assert "on behalf of" not in person.body
+    assert "Your personal signature is already confirmed" in person.body
+    [(html, _mimetype)] = person.alternatives
+    assert "on behalf of" not in html and "personal signature" in html
