@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium axe lint format bench clean messages fuzz-api bench-api
+.PHONY: run test install chromium axe lint format bench fuzz clean messages fuzz-api bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ test: install chromium axe
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run \
 		--settings=campaign.settings_test; \
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Long runs that `make test` keeps short: the hypothesis fuzz with fresh random
+# examples (it prints the seed of any failure), and any other long fault runs. Add
+# those to LONG_RUNS; LONG_RUN=1 tells a test to run its long variant.
+FUZZ_EXAMPLES ?= 5000
+LONG_RUNS ?= tests/security/test_fuzz.py
+fuzz: install
+	@eval "$$($(BIN)/python .ci/backends.py)"; \
+	LONG_RUN=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 \
+		$(BIN)/pytest -p no:xdist -q $(LONG_RUNS) $(PYTEST_ARGS)
 
 bench: install
 	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/run.py

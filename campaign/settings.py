@@ -61,9 +61,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "campaign.middleware.PermissionsPolicyMiddleware",  # on every answer, refusals too
     "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
     "signatories.api_middleware.ApiProblemMiddleware",  # JSON errors under /api/
     "django.middleware.security.SecurityMiddleware",
+    # Hostile input: after SecurityMiddleware, so refusals carry its headers too;
+    # before anything that reads the body, the path or the query string.
+    "campaign.middleware.RequestBodyLimitMiddleware",  # 413 before a body is read
+    "campaign.middleware.RequestSanitiserMiddleware",  # 400 for NUL, bad UTF-8, bodies
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files need no database
     "corsheaders.middleware.CorsMiddleware",
     # 503 while the database is down; before the first middleware that reads it.
@@ -370,6 +375,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body accepted at all (a sign form with a 2 MB logo fits): larger
+# ones get a 413 before anything reads them. Keep the proxy's limit at or above it.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=3 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # CORS: read-only API endpoints may be embedded by partner sites.

@@ -41,6 +41,7 @@ from pages.selectors import letter_get_public, letter_list_public
 
 from . import selectors, services
 from .forms import SignatureForm
+from .http import revalidated
 from .models import OrganisationType
 from .ratelimits import client_ip, signing_rate_limited
 
@@ -545,7 +546,8 @@ def letter_detail(request: HttpRequest, slug: str = Slug, lang: str = Lang):
     summary="Publicly listed organisations, in signing order",
     openapi_extra=_responses(200, _304=NOT_MODIFIED, _400=BAD_QUERY, _404=NOT_FOUND),
 )
-@cached_read
+# Revalidated, not cached for a minute: a withdrawal must never linger in a cache.
+@decorate_view(revalidated)
 def signatory_list(
     request: HttpRequest,
     slug: str = Slug,

@@ -15,6 +15,7 @@ from pages.selectors import letter_get_public
 
 from . import selectors, services
 from .forms import ResendForm, SignatureForm
+from .http import etag_for, not_modified, revalidate
 from .ratelimits import client_ip, signing_rate_limited
 from .tokens import confirm_token, withdraw_token
 
@@ -224,10 +225,14 @@ def logo(request, signature_id: int):
     signature = selectors.signature_public_logo(signature_id=signature_id)
     if signature is None:
         raise Http404("No such logo.")
+    # The stored name changes with every new file, the status with a withdrawal
+    # (which then answers 404, so a revalidating cache drops the logo at once).
+    etag = etag_for(signature.pk, signature.logo.name, signature.status)
+    cached = not_modified(request, etag=etag)
+    if cached is not None:
+        return cached
     try:
         handle = signature.logo.open("rb")
     except FileNotFoundError:
         raise Http404("No such logo.") from None
-    response = FileResponse(handle, content_type="image/png")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return revalidate(FileResponse(handle, content_type="image/png"), etag=etag)

@@ -137,7 +137,8 @@ def test_country_and_type_filters(client, letters_page, letter):
 
 @pytest.mark.parametrize(
     "query",
-    ["?country=ZZZ", "?country=%00", "?type=cult", "?after=oops", "?after=-1"],
+    # (NUL is refused before the page is built: tests/security/test_hostile_input.py)
+    ["?country=ZZZ", "?country=%C3%BF", "?type=cult", "?after=oops", "?after=-1"],
 )
 def test_bad_filters_are_ignored(client, letters_page, letter, query):
     """Unknown filter values show the whole list instead of failing."""
