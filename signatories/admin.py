@@ -2,7 +2,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -12,10 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import outbox, services
 from .csv_export import COLUMNS, csv_rows
 from .forms import RejectForm
-from .models import LetterTally, Signature, SignatureStatus
+from .models import (
+    OWED_EMAIL_STATES,
+    EmailState,
+    LetterTally,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+)
 
 
 def domain_matches(signature: Signature) -> bool:
@@ -36,10 +43,13 @@ class EmailStateFilter(admin.SimpleListFilter):
         return [("failed", _("Delivery failed")), ("unsent", _("Not sent yet"))]
 
     def queryset(self, request, queryset):
+        emails = OutboundEmail.objects.filter(signature=OuterRef("pk"))
         if self.value() == "failed":
-            return queryset.exclude(email_error="")
+            return queryset.filter(
+                Exists(emails.filter(state=EmailState.FAILED_PERMANENT))
+            )
         if self.value() == "unsent":
-            return queryset.filter(emails_sent=0, email_error="")
+            return queryset.filter(Exists(emails.filter(state__in=OWED_EMAIL_STATES)))
         return queryset
 
 
@@ -55,8 +65,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "domain_match",
         "is_public",
         "created_at",
-        "emails_sent",
-        "email_failed",
+        "email_state",
     ]
     list_filter = [
         "status",
@@ -85,11 +94,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "reviewed_by",
         "rejection_reason",
         "withdrawn_at",
-        "emails_requested",
-        "emails_sent",
-        "email_requested_at",
-        "email_sent_at",
-        "email_error",
+        "email_delivery",
     ]
     fields = [
         "letter",
@@ -121,9 +126,37 @@ class SignatureAdmin(admin.ModelAdmin):
     def domain_match(self, obj):
         return domain_matches(obj)
 
-    @admin.display(description=_("email failed"), boolean=True)
-    def email_failed(self, obj):
-        return bool(obj.email_error)
+    def get_queryset(self, request):
+        latest = OutboundEmail.objects.filter(signature=OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_email_state=Subquery(latest.values("state")[:1]))
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "email_backlog": outbox.backlog()}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    @admin.display(description=_("email"))
+    def email_state(self, obj):
+        state = getattr(obj, "last_email_state", None)
+        return EmailState(state).label if state else "—"
+
+    @admin.display(description=_("emails"))
+    def email_delivery(self, obj):
+        rows = obj.emails.order_by("created_at", "pk") if obj.pk else []
+        lines = []
+        for row in rows:
+            detail = ngettext("%d attempt", "%d attempts", row.attempts) % row.attempts
+            if row.last_error:
+                detail = f"{detail}, {row.last_error}"
+            lines.append(
+                f"{row.get_kind_display()}: {row.get_state_display()} ({detail})"
+            )
+        return "; ".join(lines) or "—"
 
     @admin.action(description=_("Approve selected signatures"), permissions=["change"])
     def approve(self, request, queryset):

@@ -29,32 +29,60 @@ class SignatureTokenGenerator:
     def make_token(self, signature: Signature) -> str:
         return self._make_token_with_timestamp(signature, self._seconds(self._now()))
 
-    def check_token(self, signature: Signature | None, token: str | None) -> bool:
-        """Return whether ``token`` is valid for ``signature`` now; never raises."""
-        if not (signature and token) or len(token) > 64:
-            return False
-        try:
-            ts_b36, _hash = token.split("-", 1)
-            ts = base36_to_int(ts_b36)
-        except ValueError:
-            return False
-        expected = self._make_token_with_timestamp(signature, ts)
-        if not constant_time_compare(expected, token):
+    def check_token(
+        self,
+        signature: Signature | None,
+        token: str | None,
+        *,
+        as_status: str | None = None,
+    ) -> bool:
+        """Return whether ``token`` is valid for ``signature`` now; never raises.
+
+        ``as_status`` checks it as if the signature were still in that status (a
+        confirm link made while PENDING, opened again once confirmed).
+        """
+        ts = self._genuine_timestamp(signature, token, as_status)
+        if ts is None:
             return False
         timeout = getattr(settings, self.timeout_setting)
         return 0 <= self._seconds(self._now()) - ts <= timeout
 
-    def _make_token_with_timestamp(self, signature: Signature, timestamp: int) -> str:
+    def is_genuine(
+        self,
+        signature: Signature | None,
+        token: str | None,
+        *,
+        as_status: str | None = None,
+    ) -> bool:
+        """Return whether ``token`` was made for ``signature``, expired or not."""
+        return self._genuine_timestamp(signature, token, as_status) is not None
+
+    def _genuine_timestamp(self, signature, token, as_status) -> int | None:
+        if not (signature and token) or len(token) > 64:
+            return None
+        try:
+            ts_b36, _hash = token.split("-", 1)
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return None
+        expected = self._make_token_with_timestamp(signature, ts, as_status)
+        return ts if constant_time_compare(expected, token) else None
+
+    def _make_token_with_timestamp(
+        self, signature: Signature, timestamp: int, as_status: str | None = None
+    ) -> str:
         ts_b36 = int_to_base36(timestamp)
         digest = salted_hmac(
             self.key_salt,
-            self._state(signature, timestamp),
+            self._state(signature, timestamp, as_status),
             algorithm="sha256",
         ).hexdigest()[::2]
         return f"{ts_b36}-{digest}"
 
-    def _state(self, signature: Signature, timestamp: int) -> str:
-        status = signature.status if self.covers_status else ""
+    def _state(
+        self, signature: Signature, timestamp: int, as_status: str | None = None
+    ) -> str:
+        status = (as_status or signature.status) if self.covers_status else ""
         return (
             f"{signature.pk}|{status}|{signature.email_normalised}|"
             f"{signature.withdrawn_at}|{timestamp}"

@@ -103,6 +103,8 @@ def start_worker(transactional_db, smtp_sink, tmp_path, settings):
     """
     workers: list[Worker] = []
     queue = f"test-{uuid.uuid4().hex[:10]}"
+    # The web side leases what it queues for this long: as short as the worker's.
+    settings.OUTBOX_MIN_AGE_SECONDS = 1
     celery_app.conf.task_default_queue = queue
     for sub in ("broker/out", "broker/processed", "broker/control"):
         (settings.RUN_DIR / sub).mkdir(parents=True, exist_ok=True)
