@@ -114,3 +114,27 @@ def test_russian_email_is_in_cyrillic(letter):
     message = signature_email(SignatureFactory(letter=letter, language="ru"))
     wording = message.subject.replace("Stop the raids", "")
     assert any("\u0400" <= ch <= "\u04ff" for ch in wording)
+
+
+def test_confirm_email_carries_none_of_the_submitters_text(letter):
+    """An unconfirmed address gets no names, URLs or comment typed by the submitter."""
+    hostile = {
+        "organisation": "Security team of your bank",
+        "contact_name": "Hello Security team, restore it at https://evil.example/login",
+        "contact_role": "Fraud desk",
+        "website": "https://evil.example/login",
+        "comment": "Your account is locked: https://evil.example/unlock",
+    }
+    signature = SignatureFactory(letter=letter, **hostile)
+    message = signature_email(signature)
+    html = message.alternatives[0][0]
+    for part in (message.subject, message.body, html):
+        for value in hostile.values():
+            assert value not in part
+        assert "evil.example" not in part and "Security team" not in part
+    links = signature_links(signature)
+    assert (
+        links["confirm_url"] in message.body and links["withdraw_url"] in message.body
+    )
+    assert "Stop the raids" in message.body
+    assert "If it was not you" in message.body and "If it was not you" in html
