@@ -605,3 +605,77 @@ def test_review_records_the_editor():
     signature.refresh_from_db()
     assert signature.reviewed_by == editor
     assert timezone.now() - signature.reviewed_at < timedelta(minutes=1)
+
+
+# Closing and unpublishing (docs/decisions.md)
+
+
+def close(letter) -> None:
+    letter.signing_closes = timezone.now() - timedelta(minutes=1)
+    letter.save()
+
+
+def test_confirmation_after_close_counts_while_published(letter, sign):
+    """A signature made while open and confirmed in time counts after close."""
+    signature = sign(letter).signature
+    token = confirm_token.make_token(signature)
+    close(letter)
+    result = services.signature_confirm(public_id=signature.public_id, token=token)
+    assert result.outcome == "done"
+    assert letter_signature_count(letter=letter) == 1
+
+
+def test_confirmation_on_an_unpublished_letter_changes_nothing(letter, sign):
+    """On an unpublished letter a valid link counts nothing and says so."""
+    signature = sign(letter).signature
+    token = confirm_token.make_token(signature)
+    letter.status = "draft"
+    letter.save()
+    result = services.signature_confirm(public_id=signature.public_id, token=token)
+    assert result.outcome == "unpublished"
+    assert Signature.objects.get().status == SignatureStatus.PENDING
+    assert letter_signature_count(letter=letter) == 0
+
+
+def test_no_confirmation_resend_after_close(
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Asking for a new link after close owes no confirmation request."""
+    sign(letter)
+    close(letter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
+    assert OutboundEmail.objects.count() == 1  # only the first, from signing
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("change", ["close", "unpublish"])
+def test_queued_confirmation_is_cancelled_once_the_letter_closes(
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks, change
+):
+    """A confirmation request still owed when the letter closes is never sent."""
+    with django_capture_on_commit_callbacks(execute=False):
+        sign(letter)  # queued, not yet delivered (e.g. SMTP down)
+    if change == "close":
+        close(letter)
+    else:
+        letter.status = "draft"
+        letter.save()
+    email = OutboundEmail.objects.get()
+    outbox.email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.state == EmailState.CANCELLED
+    assert mailoutbox == []
+
+
+def test_already_signed_notice_still_goes_out_after_close(
+    letter, sign, confirm, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A confirmed signer asking again after close gets 'already signed' (withdraw
+    link), since it confirms nothing."""
+    confirm(sign(letter).signature)
+    close(letter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
+    [message] = mailoutbox
+    assert "already" in message.subject

@@ -620,3 +620,16 @@ def test_logo_of_unknown_signature_is_404(client):
     """Unknown and absurd ids answer 404."""
     assert client.get("/en/sign/logo/999999.png").status_code == 404
     assert client.get(f"/en/sign/logo/{10**30}.png").status_code == 404
+
+
+def test_confirm_page_on_an_unpublished_letter_says_nothing_counts(client, letter):
+    """A valid link on an unpublished letter answers a clear page, confirms nothing."""
+    signature = SignatureFactory(letter=letter)
+    location = follow_link(client, confirm_url(signature))
+    letter.status = "draft"
+    letter.save()
+    page = client.get(location)
+    assert page.status_code == 410
+    assert "This letter is not published" in page.text
+    assert client.post(location).status_code == 410
+    assert Signature.objects.get().status == SignatureStatus.PENDING
