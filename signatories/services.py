@@ -15,7 +15,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -142,15 +142,13 @@ def signature_create(
         if logo_file is not None:
             candidate.logo.save(logo_file.name, logo_file, save=False)
         new_logo = candidate.logo.name or ""
-        try:
-            with transaction.atomic():
-                candidate.save()
-            created = True
-        except IntegrityError:
-            created = False
+        # ON CONFLICT DO NOTHING: one statement, whether the address is new or not
+        # (a savepoint rolled back on IntegrityError would cost a known one more).
+        Signature.objects.bulk_create([candidate], ignore_conflicts=True)
         signature = Signature.objects.select_for_update().get(
             letter=letter, email_normalised=email
         )
+        created = signature.public_id == candidate.public_id
         old_logo = signature.logo.name or ""
         # For a new row this writes what it already holds: the same statement runs
         # for a new and a known address.
