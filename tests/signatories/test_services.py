@@ -679,3 +679,88 @@ def test_already_signed_notice_still_goes_out_after_close(
         services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
     [message] = mailoutbox
     assert "already" in message.subject
+
+
+# Approval and rejection notices (issue 13)
+
+
+def test_approval_mails_one_notice_in_the_signers_language(
+    sign, confirm, editor, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An editor's approval mails the signer once, in their language, uncapped."""
+    letter = LetterFactory(requires_approval=True, title="Stop the raids")
+    signature = sign(letter, language="de").signature
+    for _ in range(3):  # the confirmation cap is used up: notices are not capped
+        services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_approve(signature_ids=[signature.pk], user=editor)
+        services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    [message] = mailoutbox
+    assert message.to == ["olena@kestrel.example"]
+    assert "Stop the raids" in message.subject
+    assert "/de/sign/withdraw/" in message.body
+    approved = OutboundEmail.objects.get(kind=EmailKind.APPROVED)
+    assert (approved.language, approved.state) == ("de", EmailState.SENT)
+    # Rendered in German (the wording follows once the lead translates new strings).
+    assert '<html lang="de">' in message.alternatives[0][0]
+
+
+def test_rejection_mails_one_notice_without_the_reason(
+    letter,
+    sign,
+    confirm,
+    editor,
+    celery_eager,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """A rejection mails the signer once; the editor's reason stays internal."""
+    signature = sign(letter).signature
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_reject(
+            signature_ids=[signature.pk], user=editor, reason="Looks like a fake org"
+        )
+    [message] = mailoutbox
+    assert "not accepted" in message.subject
+    assert "fake" not in message.body
+    assert "fake" not in message.alternatives[0][0]
+    assert "/sign/withdraw/" in message.body
+
+
+def test_each_decision_mails_its_own_notice(
+    letter,
+    sign,
+    confirm,
+    editor,
+    celery_eager,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Reject, then approve on second thought: two decisions, two notices."""
+    signature = sign(letter).signature
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_reject(
+            signature_ids=[signature.pk], user=editor, reason="x"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    assert ["not accepted" in m.subject for m in mailoutbox] == [True, False]
+    assert "approved" in mailoutbox[1].subject
+
+
+def test_a_decision_reversed_before_sending_is_not_mailed(
+    letter, sign, confirm, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A notice still owed when the editor changes their mind is dropped, not sent."""
+    signature = sign(letter).signature
+    confirm(signature)
+    services.signatures_reject(signature_ids=[signature.pk], user=editor, reason="x")
+    services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    rejected = OutboundEmail.objects.get(kind=EmailKind.REJECTED)
+    assert outbox.email_deliver(email_id=rejected.pk) == EmailState.CANCELLED
+    approved = OutboundEmail.objects.get(kind=EmailKind.APPROVED)
+    assert outbox.email_deliver(email_id=approved.pk) == EmailState.SENT
+    assert len(mailoutbox) == 1
