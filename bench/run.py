@@ -56,14 +56,14 @@ def fill(letter, rows: int) -> None:
     columns = (
         "letter_id, kind, status, organisation, website, country, organisation_type, "
         "contact_name, contact_role, contact_email, email_normalised, logo, comment, "
-        "is_public, newsletter, language, ip_hash, created_at, rejection_reason, "
+        "is_public, newsletter, language, created_at, rejection_reason, "
         "public_id"
     )
     values = (
         "{letter}, 'organisation', 'confirmed', 'Org ' || n, 'https://org' || n || "
         "'.example', CASE WHEN n %% 3 = 0 THEN 'UA' ELSE 'DE' END, 'ngo', 'Name', "
         "'Role', 'c' || n || '@org.example', 'c' || n || '@org.example', '', '', "
-        "n %% 10 <> 0, false, 'en', '', {now}, '', {uuid}"
+        "n %% 10 <> 0, false, 'en', {now}, '', {uuid}"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

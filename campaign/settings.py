@@ -5,6 +5,7 @@ SQLite file, a filesystem Celery broker and mail written to the console and to f
 all under ``var/``. With them set, the same code runs on PostgreSQL, Redis and SMTP.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,7 +32,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "djangocms_simple_admin_style",  # must precede django.contrib.admin
-    "django.contrib.admin",
+    "campaign.apps.StaffAdminConfig",  # django.contrib.admin, two-factor site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "django_countries",
     "corsheaders",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "campaign",
     "pages",
     "signatories",
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "campaign.staff.StaffOTPMiddleware",  # unverified staff count as visitors
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "campaign.middleware.StaffRelaxedCSPMiddleware",
@@ -75,6 +81,7 @@ MIDDLEWARE = [
     "cms.middleware.page.CurrentPageMiddleware",
     "cms.middleware.toolbar.ToolbarMiddleware",
     "cms.middleware.language.LanguageCookieMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its response
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -136,6 +143,24 @@ else:
     # One development process: a local-memory cache is enough (rate limits included).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Staff logins. Axes throttles password guessing on every login path; it stores a
+# keyed hash in place of the client address (campaign.staff.axes_client_ip).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# Either criterion locks: one account guessed at, or one client guessing.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "campaign.staff.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins (user agents)
+# Two-factor login (django-otp, TOTP) for every staff account outside debug; devices
+# are set up with `manage.py staff_otp_reset <username>`.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Open Letters")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -269,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signatories.tasks.send_review_digest",
         "schedule": 24 * 60 * 60,
     },
+    "retention-sweep": {
+        "task": "signatories.retention.retention_sweep",
+        "schedule": env.int("RETENTION_SWEEP_SECONDS", default=60 * 60),
+    },
 }
 
 # Signing.
@@ -278,14 +307,24 @@ SIGNATURE_WITHDRAW_TOKEN_TIMEOUT = env.int(
     "SIGNATURE_WITHDRAW_TOKEN_TIMEOUT", default=400 * 24 * 3600
 )
 SIGNATURE_MAX_EMAILS = 3
+# Retention: a PENDING signature is erased this long after its last confirm link
+# expired; a REJECTED one this many days after the decision.
+SIGNATURE_PENDING_RETENTION_MARGIN = env.int(
+    "SIGNATURE_PENDING_RETENTION_MARGIN", default=24 * 3600
+)
+SIGNATURE_REJECTED_RETENTION_DAYS = env.int(
+    "SIGNATURE_REJECTED_RETENTION_DAYS", default=30
+)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
 # Owed emails are never abandoned: the delay doubles up to this cap.
 EMAIL_RETRY_MAX_BACKOFF = env.int("EMAIL_RETRY_MAX_BACKOFF", default=3600)
 SIGNATURE_RATE_IP = env("SIGNATURE_RATE_IP", default="10/h")
 SIGNATURE_RATE_EMAIL = env("SIGNATURE_RATE_EMAIL", default="5/h")
 RATELIMIT_USE_CACHE = "default"
-# Behind a proxy, name the header it sets (HTTP_X_FORWARDED_FOR); its last hop wins.
+# Behind a proxy, name the header it sets (HTTP_X_FORWARDED_FOR) and how many proxies
+# append to it: the client is that many entries from the right.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -335,13 +374,27 @@ SILENCED_SYSTEM_CHECKS = [
     "treebeard.E001",
 ]
 
+# Every handler redacts link tokens, addresses and IPs (campaign.logging). Django's
+# own "django" and "django.server" handlers would print unfiltered: route them here.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "campaign.logging.RedactingFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        "axes.apps": {"level": "WARNING"},  # no banner on every command
+    },
 }

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from pages.sitemaps import LetterSitemap
 
-from . import views
+from . import staff, views
 
 sitemaps = {"pages": CMSSitemap, "letters": LetterSitemap}
 
@@ -21,5 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("sign/", include("signatories.urls")),
+    # Before cms.urls: the CMS toolbar's password-only login must ask for the OTP.
+    path("cms_login/", staff.cms_login, name="cms_login"),
     path("", include("cms.urls")),
 )

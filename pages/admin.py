@@ -1,10 +1,16 @@
-from django.contrib import admin
-from django.utils import timezone
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from parler.admin import TranslatableAdmin, TranslatableStackedInline
 
-from .models import Letter, Recommendation, RecommendationStatusChange, Update
-from .services import recommendation_set_status
+from .models import (
+    Letter,
+    PublicationStatus,
+    Recommendation,
+    RecommendationStatusChange,
+    Update,
+)
+from .services import letters_set_status, recommendation_set_status
 
 
 class RecommendationInline(TranslatableStackedInline):
@@ -53,13 +59,37 @@ class LetterAdmin(TranslatableAdmin):
                     changed_on=instance.status_changed_on,
                 )
 
-    @admin.action(description=_("Publish selected letters"))
+    # Publishing changes a letter: change permission, not view (Django's default
+    # for an action without permissions= is anyone who can see the changelist).
+    @admin.action(description=_("Publish selected letters"), permissions=["change"])
     def publish(self, request, queryset):
-        queryset.update(status="published", updated_at=timezone.now())
+        changed = letters_set_status(
+            letter_ids=queryset.values_list("pk", flat=True),
+            status=PublicationStatus.PUBLISHED,
+        )
+        self.message_user(
+            request,
+            ngettext("%d letter published.", "%d letters published.", changed)
+            % changed,
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Return selected letters to draft"))
+    @admin.action(
+        description=_("Return selected letters to draft"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
-        queryset.update(status="draft", updated_at=timezone.now())
+        changed = letters_set_status(
+            letter_ids=queryset.values_list("pk", flat=True),
+            status=PublicationStatus.DRAFT,
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%d letter returned to draft.", "%d letters returned to draft.", changed
+            )
+            % changed,
+            messages.SUCCESS,
+        )
 
 
 class StatusHistoryInline(admin.TabularInline):

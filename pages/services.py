@@ -5,7 +5,12 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Letter, Recommendation, RecommendationStatusChange
+from .models import (
+    Letter,
+    PublicationStatus,
+    Recommendation,
+    RecommendationStatusChange,
+)
 
 
 @transaction.atomic
@@ -60,3 +65,25 @@ def recommendation_set_status(
     )
     locked.status, locked.status_changed_on = status, changed_on
     return locked
+
+
+@transaction.atomic
+def letters_set_status(*, letter_ids, status: str) -> int:
+    """Publish or return letters to draft; return how many changed.
+
+    Each letter is saved (not a bulk update) so that its save signals run.
+    """
+    if status not in PublicationStatus.values:
+        raise ValueError(f"Unknown publication status: {status!r}")
+    letters = (
+        Letter.objects.select_for_update()
+        .filter(pk__in=list(letter_ids))
+        .exclude(status=status)
+        .order_by("pk")
+    )
+    changed = 0
+    for letter in letters:
+        letter.status = status
+        letter.save(update_fields=["status", "updated_at"])
+        changed += 1
+    return changed

@@ -3,6 +3,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language, get_language_info
 from parler import appsettings as parler_settings
 
+from campaign.staff import can_preview_drafts
+
 from . import selectors
 
 
@@ -16,7 +18,7 @@ def letter_list(request):
 
 def letter_detail(request, slug: str):
     letter = selectors.letter_get_public(
-        slug=slug, include_drafts=request.user.is_staff
+        slug=slug, include_drafts=can_preview_drafts(request)
     )
     language = get_language()
     shown = letter_content_language(letter, language)

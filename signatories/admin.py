@@ -1,7 +1,10 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
@@ -13,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox, services
+from .addresses import domain_canonical
 from .csv_export import COLUMNS, csv_rows
-from .forms import RejectForm
+from .forms import RejectForm, SignatureForm
 from .models import (
     OWED_EMAIL_STATES,
     EmailState,
@@ -29,6 +33,10 @@ def domain_matches(signature: Signature) -> bool:
     """Whether the contact email's domain is the website's (ignoring www.)."""
     email_domain = signature.email_normalised.rpartition("@")[2]
     host = (urlsplit(signature.website).hostname or "").lower()
+    try:  # the address's domain is stored IDNA-encoded: compare like with like
+        host = domain_canonical(host) if host else ""
+    except ValueError:
+        host = ""
     host = host.removeprefix("www.")
     return bool(email_domain and host) and (
         email_domain == host or email_domain.endswith(f".{host}")
@@ -53,8 +61,30 @@ class EmailStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SignatureAdminForm(forms.ModelForm):
+    """The change form; a new logo passes the public form's checks."""
+
+    class Meta:
+        model = Signature
+        fields = ["logo"]  # the admin passes its own list
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not isinstance(logo, UploadedFile):
+            return logo  # unchanged (the stored file) or cleared (False)
+        # The same checks as a signer's upload (type, size, pixels, decodable).
+        public = SignatureForm(
+            data={}, files={"logo": logo}, letter=self.instance.letter
+        )
+        public.is_valid()
+        if "logo" in public.errors:
+            raise forms.ValidationError(public.errors["logo"])
+        return logo
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    form = SignatureAdminForm
     list_display = [
         "display_name_column",
         "letter",
@@ -117,6 +147,54 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # signatures come through the form or the API
+
+    def get_readonly_fields(self, request, obj=None):
+        # A withdrawn signature was erased: nobody types its details back in.
+        if obj is not None and obj.status == SignatureStatus.WITHDRAWN:
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the uploaded logo is re-encoded, never stored as sent.
+        logo = form.cleaned_data.get("logo")
+        services.signature_update_details(
+            signature_id=obj.pk,
+            details={
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.EDITABLE_DETAILS
+            },
+            logo=logo if isinstance(logo, UploadedFile) else None,
+            logo_clear=logo is False,
+        )
+        obj.refresh_from_db()
+
+    # Deletes go through the service: the public count and the logo follow.
+    def delete_model(self, request, obj):
+        services.signature_delete(signature_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        services.signatures_delete(signature_ids=queryset.values_list("pk", flat=True))
+
+    def log_deletions(self, request, queryset):
+        """Record who deleted which signature, without the signer's name."""
+        from django.contrib.admin.models import DELETION, LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(Signature)
+        return LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    user_id=request.user.pk,
+                    content_type=content_type,
+                    object_id=str(obj.pk),
+                    object_repr=f"#{obj.pk}",
+                    action_flag=DELETION,
+                    change_message="",
+                )
+                for obj in queryset
+            ]
+        )
 
     @admin.display(description=_("name"), ordering="organisation")
     def display_name_column(self, obj):
@@ -241,6 +319,8 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def stats_view(self, request):
         """Signatures per day over the last 60 days, as an SVG bar chart (no JS)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         since = timezone.now() - timedelta(days=60)
         per_day = list(
             Signature.objects.filter(created_at__gte=since)
@@ -293,7 +373,12 @@ class LetterTallyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Recount from the signatures"), permissions=["view"])
+    def has_recount_permission(self, request):
+        return request.user.has_perm("signatories.change_signature")
+
+    # A write (to the tally), though it only repairs: for those who may change
+    # signatures, not for anyone who may look at the counts.
+    @admin.action(description=_("Recount from the signatures"), permissions=["recount"])
     def recount(self, request, queryset):
         for tally in queryset.select_related("letter"):
             services.letter_recount(letter=tally.letter)

@@ -7,6 +7,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 from PIL import Image
 
+from .addresses import email_canonical
 from .models import OrganisationType, SignerKind
 
 ALLOWED_LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -16,6 +17,17 @@ def _clean_text(value: str) -> str:
     """Collapse whitespace and drop control characters from a one-line field."""
     value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C")
     return " ".join(value.split())
+
+
+def _clean_email(value: str) -> str:
+    """Refuse an address with no canonical form (the services could not store it)."""
+    try:
+        email_canonical(value)
+    except ValueError:
+        raise forms.ValidationError(
+            _("Enter a valid email address."), code="invalid"
+        ) from None
+    return value
 
 
 class SignatureForm(forms.Form):
@@ -107,6 +119,9 @@ class SignatureForm(forms.Form):
             raise forms.ValidationError(_("Please enter a name."))
         return value
 
+    def clean_contact_email(self):
+        return _clean_email(self.cleaned_data["contact_email"])
+
     def clean_contact_role(self):
         return _clean_text(self.cleaned_data["contact_role"])
 
@@ -179,6 +194,9 @@ class SignatureForm(forms.Form):
 
 class ResendForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
+
+    def clean_contact_email(self):
+        return _clean_email(self.cleaned_data["contact_email"])
 
 
 class RejectForm(forms.Form):

@@ -39,6 +39,36 @@ class OrganisationType(models.TextChoices):
 
 
 class Signature(models.Model):
+    # Every field that describes the signer (or that an editor wrote about them).
+    # Erasure (withdrawal, retention, deletion of a letter's data) blanks exactly
+    # these; every text or file field must be here or in NON_PERSONAL_FIELDS, and a
+    # test fails until a new field is classified.
+    PERSONAL_FIELDS = (
+        "organisation",
+        "website",
+        "country",
+        "organisation_type",
+        "contact_name",
+        "contact_role",
+        "contact_email",
+        "email_normalised",
+        "logo",
+        "comment",
+        "newsletter",
+        "is_public",
+        "rejection_reason",
+    )
+    # Published for a listed organisation (the public list shows these): a closed
+    # letter's anonymisation keeps them as they were published.
+    PUBLISHED_FIELDS = (
+        "organisation",
+        "website",
+        "country",
+        "organisation_type",
+        "logo",
+    )
+    NON_PERSONAL_FIELDS = ("kind", "status", "language")
+
     letter = models.ForeignKey(
         Letter, on_delete=models.PROTECT, related_name="signatures"
     )
@@ -68,14 +98,14 @@ class Signature(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_role = models.CharField(_("role"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), max_length=254, blank=True)
-    # Lower-cased, trimmed address: the database keeps one signature per letter for it.
+    # The canonical address (signatories.addresses): one signature per letter and
+    # mailbox. Tokens cover it, so erasing it kills every link of the signature.
     email_normalised = models.CharField(max_length=254, blank=True, editable=False)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     is_public = models.BooleanField(_("listed publicly"), default=True)
     newsletter = models.BooleanField(_("newsletter"), default=False)
     language = models.CharField(_("language"), max_length=10, default="en")
-    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("signed at"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

@@ -4,8 +4,6 @@ Counting rule: a signature counts publicly once CONFIRMED, or once APPROVED wher
 the letter requires approval of organisations. ``LetterTally`` follows every change.
 """
 
-import hashlib
-import hmac
 import io
 import logging
 import uuid
@@ -15,16 +13,26 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Greatest
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from PIL import Image, ImageOps
 
 from pages.models import Letter
 
 from . import outbox
-from .models import EmailKind, LetterTally, Signature, SignatureStatus, SignerKind
+from .addresses import email_canonical
+from .erasure import admin_history_delete, admin_history_erase
+from .models import (
+    OWED_EMAIL_STATES,
+    EmailKind,
+    LetterTally,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+    SignerKind,
+)
 from .tokens import confirm_token, withdraw_token
 
 logger = logging.getLogger(__name__)
@@ -47,16 +55,8 @@ class SignResult:
 
 
 def email_normalise(email: str) -> str:
-    """Return the canonical form used for uniqueness: trimmed and lower-cased."""
-    return email.strip().lower()
-
-
-def ip_hash(ip: str | None) -> str:
-    """Return a keyed hash of a client address; raw addresses are never stored."""
-    if not ip:
-        return ""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"ip:{ip}".encode(), hashlib.sha256).hexdigest()
+    """Return the canonical address used for uniqueness; ValueError if it has none."""
+    return email_canonical(email)
 
 
 def is_counted(*, status: str, kind: str, letter: Letter) -> bool:
@@ -104,7 +104,7 @@ def signature_create(
     is_public: bool = True,
     newsletter: bool = False,
     language: str = "en",
-    client_ip: str | None = None,
+    client_ip: str | None = None,  # not stored: no IP-derived data is kept
 ) -> SignResult:
     """Store a PENDING signature and owe it a confirmation email.
 
@@ -130,15 +130,18 @@ def signature_create(
         "organisation_type": organisation_type,
         "contact_name": contact_name,
         "contact_role": contact_role,
-        "contact_email": contact_email.strip(),
         "comment": comment,
         "is_public": is_public,
         "newsletter": newsletter,
         "language": language,
-        "ip_hash": ip_hash(client_ip),
     }
     with transaction.atomic():
-        candidate = Signature(letter=letter, email_normalised=email, **details)
+        candidate = Signature(
+            letter=letter,
+            email_normalised=email,
+            contact_email=contact_email.strip(),  # the first spelling is kept
+            **details,
+        )
         if logo_file is not None:
             candidate.logo.save(logo_file.name, logo_file, save=False)
         new_logo = candidate.logo.name or ""
@@ -166,6 +169,48 @@ def signature_create(
             transaction.on_commit(partial(storage.delete, new_logo))
         outbox.email_queue_capped(signature_id=signature.pk, signing_open=True)
     return SignResult(signature=signature, created=created)
+
+
+# What an editor may correct in the admin; identity, state and history are not.
+EDITABLE_DETAILS = (
+    "organisation",
+    "website",
+    "country",
+    "organisation_type",
+    "contact_name",
+    "contact_role",
+    "comment",
+    "is_public",
+    "newsletter",
+)
+
+
+def signature_update_details(
+    *, signature_id: int, details: dict, logo=None, logo_clear: bool = False
+) -> Signature:
+    """Change a signature's editable details; a new logo is re-encoded like the form's.
+
+    The uploaded file itself is never stored (EXIF/GPS, its name, its real type):
+    only ``logo_reencode``'s PNG under a random name. A replaced logo is deleted.
+    """
+    unknown = set(details) - set(EDITABLE_DETAILS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    logo_file = logo_reencode(logo) if logo else None
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        old_logo = signature.logo.name if signature.logo else ""
+        for field, value in details.items():
+            setattr(signature, field, value)
+        if logo_file is not None:
+            signature.logo.save(logo_file.name, logo_file, save=False)
+        elif logo_clear:
+            signature.logo = ""
+        signature.save()
+        if old_logo and old_logo != signature.logo.name:
+            storage = signature.logo.storage
+            transaction.on_commit(partial(storage.delete, old_logo))
+    return signature
 
 
 def signature_resend(*, letter: Letter, contact_email: str) -> None:
@@ -300,28 +345,22 @@ def signature_confirm(
     return LinkResult(LinkOutcome.DONE, signature)
 
 
-def _erase(signature: Signature) -> None:
-    if signature.logo:
-        name = signature.logo.name
-        storage = signature.logo.storage
-        transaction.on_commit(partial(storage.delete, name))
-    for field in (
-        "organisation",
-        "website",
-        "country",
-        "organisation_type",
-        "contact_name",
-        "contact_role",
-        "contact_email",
-        "email_normalised",
-        "comment",
-        "ip_hash",
-        "rejection_reason",
-    ):
-        setattr(signature, field, "")
-    signature.logo = ""
-    signature.newsletter = False
-    signature.is_public = False
+def _erase(signature: Signature, *, keep: tuple[str, ...] = ()) -> None:
+    """Blank the personal fields of ``signature`` (all but ``keep``); not saved."""
+    for name in Signature.PERSONAL_FIELDS:
+        if name in keep:
+            continue
+        field = Signature._meta.get_field(name)
+        if isinstance(field, models.FileField):
+            file = getattr(signature, name)
+            if file:
+                # After commit: a rolled-back erasure keeps its file.
+                transaction.on_commit(partial(file.storage.delete, file.name))
+            setattr(signature, name, "")
+        elif isinstance(field, models.BooleanField):
+            setattr(signature, name, False)
+        else:
+            setattr(signature, name, "")
 
 
 def _withdraw_outcome(signature: Signature | None, token: str | None) -> str:
@@ -362,6 +401,7 @@ def signature_withdraw(
             status=signature.status, kind=signature.kind, letter=signature.letter
         )
         _erase(signature)
+        admin_history_erase(signature_ids=[signature.pk])
         signature.status = SignatureStatus.WITHDRAWN
         signature.withdrawn_at = timezone.now()
         signature.save()
@@ -452,3 +492,175 @@ def letter_recount(*, letter: Letter) -> int:
             letter=letter, defaults={"public_count": count}
         )
     return count
+
+
+# Deletion, retention and anonymisation (docs/decisions.md, "Retention").
+
+
+def signatures_delete(*, signature_ids) -> int:
+    """Delete signatures with their logos and admin history; the tally follows.
+
+    Returns how many were deleted. Deleting is for rows that should never have
+    been there (spam, tests); a signer leaving is a withdrawal, which keeps an
+    anonymous row.
+    """
+    with transaction.atomic():
+        signatures = list(
+            Signature.objects.select_for_update()
+            .select_related("letter")
+            .filter(pk__in=list(signature_ids))
+            .order_by("pk")
+        )
+        for signature in signatures:
+            if is_counted(
+                status=signature.status, kind=signature.kind, letter=signature.letter
+            ):
+                _tally_adjust(letter_id=signature.letter_id, delta=-1)
+            if signature.logo:
+                logo = signature.logo
+                transaction.on_commit(partial(logo.storage.delete, logo.name))
+        ids = [signature.pk for signature in signatures]
+        if ids:
+            # Their emails hold addresses: they go too, owed or settled.
+            OutboundEmail.objects.filter(signature_id__in=ids).delete()
+            Signature.objects.filter(pk__in=ids).delete()
+            admin_history_delete(signature_ids=ids)
+    return len(ids)
+
+
+def signature_delete(*, signature_id: int) -> bool:
+    """Delete one signature (see ``signatures_delete``); False if it was gone."""
+    return bool(signatures_delete(signature_ids=[signature_id]))
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    pending: int
+    rejected: int
+
+
+def signatures_purge_expired(*, now=None) -> PurgeReport:
+    """Delete PENDING signatures whose confirm links expired, and old REJECTED ones.
+
+    A pending signature's newest link is made when its newest confirmation request
+    is sent (the outbox records when), so the clock starts at the later of its
+    creation and that send; one that is still owed a confirmation request is left
+    alone. Rejected ones go
+    SIGNATURE_REJECTED_RETENTION_DAYS after the decision. Neither counts publicly.
+    Status alone decides: a signature an editor approved without an email address
+    is as final as a confirmed one.
+    """
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    pending_cutoff = now - timedelta(
+        seconds=settings.SIGNATURE_TOKEN_TIMEOUT
+        + settings.SIGNATURE_PENDING_RETENTION_MARGIN
+    )
+    rejected_cutoff = now - timedelta(days=settings.SIGNATURE_REJECTED_RETENTION_DAYS)
+    confirm_emails = OutboundEmail.objects.filter(
+        signature=OuterRef("pk"), kind=EmailKind.CONFIRM
+    )
+    # The newest link is made when the newest confirmation request is sent.
+    last_sent = Subquery(
+        confirm_emails.exclude(sent_at=None).order_by("-sent_at").values("sent_at")[:1]
+    )
+    pending = (
+        Signature.objects.filter(status=SignatureStatus.PENDING)
+        .alias(last_link=Greatest("created_at", Coalesce(last_sent, "created_at")))
+        .filter(last_link__lt=pending_cutoff)
+        .exclude(Exists(confirm_emails.filter(state__in=OWED_EMAIL_STATES)))
+    )
+    rejected = Signature.objects.filter(status=SignatureStatus.REJECTED).filter(
+        Q(reviewed_at__lt=rejected_cutoff)
+        | Q(reviewed_at__isnull=True, created_at__lt=rejected_cutoff)
+    )
+    purged = {}
+    for name, queryset in (("pending", pending), ("rejected", rejected)):
+        purged[name] = 0
+        while True:
+            # Batches: a million stale rows must not hold one long transaction.
+            # The rows are locked as selected, so one resent or reviewed meanwhile
+            # no longer matches; one locked elsewhere waits for the next sweep.
+            with transaction.atomic():
+                ids = list(
+                    queryset.select_for_update(skip_locked=True)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:500]
+                )
+                if not ids:
+                    break
+                purged[name] += signatures_delete(signature_ids=ids)
+    return PurgeReport(**purged)
+
+
+@dataclass(frozen=True)
+class AnonymiseReport:
+    """What ``letter_anonymise`` changed (or, on a dry run, would change)."""
+
+    letter: str
+    dry_run: bool
+    # Listed organisations: contact data blanked, published fields kept.
+    listed: int
+    # Unlisted signers and individuals: every personal field blanked.
+    unlisted: int
+    # How many non-empty values of each field are (or would be) blanked.
+    fields: dict[str, int]
+
+
+class LetterStillOpen(Exception):
+    """Only a letter that takes no signatures (closed or unpublished) is anonymised."""
+
+
+def letter_anonymise(*, letter: Letter, dry_run: bool) -> AnonymiseReport:
+    """Erase the signers' personal data of a closed letter, keeping what was public.
+
+    Confirmed and approved signatures keep their status, so the count stays. A
+    listed organisation keeps its published fields (name, website, country, type,
+    logo) and loses its contact data; unlisted signers and individuals (never
+    listed) lose everything. Pending and rejected ones are left to the retention
+    sweep. Anonymised signatures can no longer be withdrawn by link (their tokens
+    cover the erased address): editors handle such requests.
+    """
+    if letter.is_signing_open():
+        raise LetterStillOpen
+    counts: dict[str, int] = dict.fromkeys(Signature.PERSONAL_FIELDS, 0)
+    listed = unlisted = 0
+    with transaction.atomic():
+        signatures = (
+            Signature.objects.select_for_update()
+            .filter(letter=letter, status__in=CONFIRMED_STATES)
+            .order_by("pk")
+        )
+        touched = []
+        for signature in signatures.iterator(chunk_size=1000):
+            published = (
+                signature.is_public and signature.kind == SignerKind.ORGANISATION
+            )
+            keep = (*Signature.PUBLISHED_FIELDS, "is_public") if published else ()
+            erased = [
+                name
+                for name in Signature.PERSONAL_FIELDS
+                if name not in keep and getattr(signature, name)
+            ]
+            if not erased:
+                continue
+            for name in erased:
+                counts[name] += 1
+            if published:
+                listed += 1
+            else:
+                unlisted += 1
+            touched.append(signature.pk)
+            if not dry_run:
+                _erase(signature, keep=keep)
+                signature.save()
+        if not dry_run and touched:
+            admin_history_erase(signature_ids=touched)
+    return AnonymiseReport(
+        letter=letter.slug,
+        dry_run=dry_run,
+        listed=listed,
+        unlisted=unlisted,
+        fields={name: n for name, n in counts.items() if n},
+    )

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from . import outbox
 from .models import SignatureStatus
+from .retention import retention_sweep  # noqa: F401  (registers the beat task)
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 
+from .addresses import email_canonical
 from .models import Signature
 
 _EPOCH = datetime(2001, 1, 1)
@@ -65,28 +66,45 @@ class SignatureTokenGenerator:
             ts = base36_to_int(ts_b36)
         except ValueError:
             return None
-        expected = self._make_token_with_timestamp(signature, ts, as_status)
-        return ts if constant_time_compare(expected, token) else None
+        genuine = any(
+            constant_time_compare(
+                self._make_token_with_timestamp(
+                    signature, ts, email=email, as_status=as_status
+                ),
+                token,
+            )
+            for email in _address_states(signature)
+        )
+        return ts if genuine else None
 
     def _make_token_with_timestamp(
-        self, signature: Signature, timestamp: int, as_status: str | None = None
+        self,
+        signature: Signature,
+        timestamp: int,
+        *,
+        email: str | None = None,
+        as_status: str | None = None,
     ) -> str:
         ts_b36 = int_to_base36(timestamp)
         digest = salted_hmac(
             self.key_salt,
-            self._state(signature, timestamp, as_status),
+            self._state(signature, timestamp, email=email, as_status=as_status),
             algorithm="sha256",
         ).hexdigest()[::2]
         return f"{ts_b36}-{digest}"
 
     def _state(
-        self, signature: Signature, timestamp: int, as_status: str | None = None
+        self,
+        signature: Signature,
+        timestamp: int,
+        *,
+        email: str | None = None,
+        as_status: str | None = None,
     ) -> str:
         status = (as_status or signature.status) if self.covers_status else ""
-        return (
-            f"{signature.pk}|{status}|{signature.email_normalised}|"
-            f"{signature.withdrawn_at}|{timestamp}"
-        )
+        if email is None:
+            email = signature.email_normalised
+        return f"{signature.pk}|{status}|{email}|{signature.withdrawn_at}|{timestamp}"
 
     def _seconds(self, dt: datetime) -> int:
         return int((dt - _EPOCH).total_seconds())
@@ -94,6 +112,28 @@ class SignatureTokenGenerator:
     def _now(self) -> datetime:
         # A seam for tests: expiry is checked against this clock.
         return datetime.now()
+
+
+def _address_states(signature: Signature) -> list[str]:
+    """The address values a live token of ``signature`` may cover.
+
+    The canonical address, and the form it had before addresses were canonicalised
+    (trimmed and lower-cased, before migration 0002_privacy_addresses): links
+    mailed before it keep working for their lifetime (withdraw links 400 days).
+    Only the server makes tokens; the old form is accepted only while it is a
+    spelling of the stored canonical address, and erasure blanks both, so an
+    erased signature's links still die. Drop it 400 days after that migration.
+    """
+    states = [signature.email_normalised]
+    legacy = signature.contact_email.strip().lower()
+    if signature.email_normalised and legacy and legacy != states[0]:
+        try:
+            same_mailbox = email_canonical(legacy) == signature.email_normalised
+        except ValueError:
+            same_mailbox = False
+        if same_mailbox:  # an older spelling of this very mailbox, nothing else
+            states.append(legacy)
+    return states
 
 
 confirm_token = SignatureTokenGenerator(

@@ -16,10 +16,18 @@ from .factories import EditorFactory
 
 def cache_clear() -> None:
     """Empty this run's cache keys only: the Redis server is shared, never flushed."""
-    if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("*")  # django-redis: only keys under our KEY_PREFIX
-    else:
+    if not hasattr(cache, "delete_pattern"):
         cache.clear()
+        return
+    # django-redis: every key under our KEY_PREFIX, whatever its version (django CMS
+    # writes its page and permission caches under versions of its own).
+    from django_redis.client.default import glob_escape
+
+    client = cache.client.get_client(write=True)
+    pattern = f"{glob_escape(cache.key_prefix)}:*"
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

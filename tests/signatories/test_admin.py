@@ -260,3 +260,166 @@ def test_tally_recount_action_repairs_drift(admin_client):
     )
     assert response.status_code == 302
     assert letter_signature_count(letter=letter) == 2
+
+
+def change_form_data(signature, **changes):
+    data = {
+        name: getattr(signature, name)
+        for name in (
+            "organisation",
+            "website",
+            "country",
+            "organisation_type",
+            "contact_name",
+            "contact_role",
+            "comment",
+        )
+    }
+    data.update({"is_public": "on"} if signature.is_public else {})
+    return data | changes
+
+
+def test_admin_logo_upload_is_reencoded_without_metadata(admin_client):
+    """A logo uploaded in the admin is stored as a fresh PNG: no EXIF/GPS, new name."""
+    from PIL import Image
+
+    from tests.signatories.images import jpeg_with_exif, upload
+
+    signature = SignatureFactory(status="confirmed")
+    response = admin_client.post(
+        f"{CHANGELIST}{signature.pk}/change/",
+        change_form_data(
+            signature, logo=upload(jpeg_with_exif(), "ceo-home-gps.jpg", "image/png")
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    signature.refresh_from_db()
+    name = signature.logo.name
+    assert name.startswith("logos/") and name.endswith(".png")
+    assert "ceo-home-gps" not in name
+    with signature.logo.open("rb") as stored:
+        data = stored.read()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert b"SpyCam" not in data
+    with signature.logo.open("rb") as stored, Image.open(stored) as image:
+        assert image.format == "PNG"
+        assert not image.getexif()
+        assert "exif" not in image.info
+    assert max(image.size) <= services.LOGO_SIZE[0]
+
+
+def test_admin_logo_replacement_deletes_the_old_file(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """A replaced logo leaves no file behind."""
+    from django.core.files.storage import default_storage
+
+    from tests.signatories.images import image_bytes, upload
+
+    signature = SignatureFactory(status="confirmed")
+    url = f"{CHANGELIST}{signature.pk}/change/"
+    admin_client.post(url, change_form_data(signature, logo=upload(image_bytes())))
+    signature.refresh_from_db()
+    first = signature.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, change_form_data(signature, logo=upload(image_bytes())))
+    signature.refresh_from_db()
+    assert signature.logo.name != first
+    assert not default_storage.exists(first)
+    assert default_storage.exists(signature.logo.name)
+
+
+def test_admin_rejects_a_logo_that_is_not_an_image(admin_client):
+    """The admin checks an upload as the public form does; nothing is stored."""
+    from tests.signatories.images import upload
+
+    signature = SignatureFactory(status="confirmed")
+    response = admin_client.post(
+        f"{CHANGELIST}{signature.pk}/change/",
+        change_form_data(signature, logo=upload(b"<svg onload=alert(1)>", "x.png")),
+    )
+    assert response.status_code == 200
+    assert "logo" in response.context["adminform"].form.errors
+    signature.refresh_from_db()
+    assert not signature.logo
+
+
+def test_admin_edit_changes_details_through_the_service(admin_client):
+    """Editors correct a signer's details; the change is stored."""
+    signature = SignatureFactory(status="confirmed", organisation="Typo NGO")
+    response = admin_client.post(
+        f"{CHANGELIST}{signature.pk}/change/",
+        change_form_data(signature, organisation="Fixed NGO"),
+    )
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.organisation == "Fixed NGO"
+
+
+def test_withdrawn_signature_cannot_be_refilled_in_the_admin(admin_client):
+    """An erased signature's details stay erased: the admin form edits nothing."""
+    signature = SignatureFactory(status="withdrawn", organisation="", website="")
+    response = admin_client.post(
+        f"{CHANGELIST}{signature.pk}/change/",
+        change_form_data(signature, organisation="Named Again"),
+    )
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.organisation == ""
+
+
+def test_delete_from_the_change_page_moves_the_count(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """Deleting a counted signature in the admin lowers the public count; logo goes."""
+    from django.contrib.admin.models import LogEntry
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    logo = default_storage.save("logos/deleted.png", ContentFile(b"png"))
+    signature = SignatureFactory(
+        status="confirmed", organisation="Secret Org", logo=logo
+    )
+    other = SignatureFactory(letter=signature.letter, status="confirmed")
+    assert services.letter_recount(letter=signature.letter) == 2
+    admin_client.post(  # an earlier edit leaves an entry naming the organisation
+        f"{CHANGELIST}{signature.pk}/change/",
+        {"organisation": "Secret Org", "country": "DE", "is_public": "on"},
+    )
+    assert LogEntry.objects.filter(object_repr="Secret Org").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"{CHANGELIST}{signature.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not Signature.objects.filter(pk=signature.pk).exists()
+    assert letter_signature_count(letter=signature.letter) == 1
+    assert services.letter_recount(letter=signature.letter) == 1
+    assert not default_storage.exists(logo)
+    assert Signature.objects.filter(pk=other.pk).exists()
+    history = LogEntry.objects.filter(object_id=str(signature.pk))
+    assert [entry.object_repr for entry in history] == [f"#{signature.pk}"]
+
+
+def test_bulk_delete_action_moves_the_count(admin_client):
+    """The changelist's delete action goes through the service too."""
+    letter = LetterFactory()
+    counted = SignatureFactory.create_batch(3, letter=letter, status="confirmed")
+    pending = SignatureFactory(letter=letter, status="pending")
+    services.letter_recount(letter=letter)
+    response = act(admin_client, "delete_selected", [*counted[:2], pending], post="yes")
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+    assert letter_signature_count(letter=letter) == 1
+    assert services.letter_recount(letter=letter) == 1
+
+
+def test_domain_match_with_an_internationalised_domain():
+    """An IDN website matches the address stored in its canonical (A-label) form."""
+    email = services.email_normalise("info@bücher.de")
+    assert domain_matches(
+        Signature(email_normalised=email, website="https://bücher.de")
+    )
+    assert domain_matches(
+        Signature(email_normalised=email, website="https://www.xn--bcher-kva.de/")
+    )

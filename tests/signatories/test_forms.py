@@ -211,3 +211,14 @@ def test_reject_form_needs_a_reason():
     """Editors must give a reason to reject."""
     assert not RejectForm({"reason": ""}).is_valid()
     assert RejectForm({"reason": "Not an organisation"}).is_valid()
+
+
+@pytest.mark.parametrize("email", ["user@xn--zz.example", "+tag@gmail.com"])
+def test_address_without_a_canonical_form_is_a_form_error(letter, sign_data, email):
+    """An address the services could not store is refused as an invalid address."""
+    bound = form(letter, sign_data | {"contact_email": email})
+    assert not bound.is_valid()
+    assert bound.errors["contact_email"] == ["Enter a valid email address."]
+    resend = ResendForm({"contact_email": email})
+    assert not resend.is_valid()
+    assert "contact_email" in resend.errors

@@ -183,20 +183,12 @@ def test_signature_create_individual_needs_permission(letter, sign):
     assert sign(letter, kind=SignerKind.INDIVIDUAL, organisation="").created
 
 
-def test_signature_create_stores_only_a_keyed_hash_of_the_ip(letter, sign):
-    """The client address is stored as a keyed hash, never as given."""
-    signature = sign(letter, client_ip="203.0.113.7").signature
-    assert signature.ip_hash == services.ip_hash("203.0.113.7")
-    assert len(signature.ip_hash) == 64
-    assert "203.0.113.7" not in str(Signature.objects.values().get())
-    assert services.ip_hash(None) == services.ip_hash("") == ""
-
-
-def test_ip_hash_depends_on_the_secret_key(settings):
-    """Without the secret the hash cannot be recomputed from a guessed address."""
-    before = services.ip_hash("203.0.113.7")
-    settings.SECRET_KEY = "another-secret-key-0123456789abcdefghijklmnopq"
-    assert services.ip_hash("203.0.113.7") != before
+def test_signature_create_stores_nothing_derived_from_the_ip(letter, sign):
+    """No column holds the client address or a hash of it (rate limits use a cache)."""
+    sign(letter, client_ip="203.0.113.7")
+    stored = Signature.objects.values().get()
+    assert "ip_hash" not in stored
+    assert "203.0.113.7" not in str(stored)
 
 
 def test_signature_confirm_counts_once(letter, sign):
@@ -395,7 +387,6 @@ def test_signature_withdraw_erases_personal_data(
         "contact_email",
         "email_normalised",
         "comment",
-        "ip_hash",
         "logo",
     ):
         assert not getattr(signature, field), field

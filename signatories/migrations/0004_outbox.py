@@ -34,7 +34,7 @@ def carry_over(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('signatories', '0001_initial'),
+        ('signatories', '0003_privacy_drop_ip_hash'),
     ]
 
     operations = [

@@ -4,10 +4,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Second step of 0002: public ids are filled, owed emails are in the outbox."""
+    """Second step of 0004: public ids are filled, owed emails are in the outbox."""
 
     dependencies = [
-        ("signatories", "0002_outbox"),
+        ("signatories", "0004_outbox"),
     ]
 
     operations = [

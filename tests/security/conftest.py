@@ -1,0 +1,1 @@
+from tests.live import smtp_sink, start_worker  # noqa: F401
