@@ -657,6 +657,8 @@ def letter_anonymise(*, letter: Letter, dry_run: bool) -> AnonymiseReport:
                 signature.save()
         if not dry_run and touched:
             admin_history_erase(signature_ids=touched)
+            for signature_id in touched:  # owed emails hold the erased address
+                outbox.emails_cancel(signature_id=signature_id)
     return AnonymiseReport(
         letter=letter.slug,
         dry_run=dry_run,

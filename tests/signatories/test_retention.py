@@ -195,3 +195,15 @@ def test_anonymise_letter_command(capsys):
         call_command("anonymise_letter", "no-such-letter")
     with pytest.raises(CommandError):
         call_command("anonymise_letter", LetterFactory().slug)
+
+
+def test_letter_anonymise_drops_emails_still_owed_to_erased_signers():
+    """An owed email holds the address: anonymising cancels it and blanks it."""
+    letter = closed_letter()
+    email = OutboundEmailFactory(
+        signature=SignatureFactory(letter=letter, status=SignatureStatus.CONFIRMED),
+        kind="already_signed",
+    )
+    services.letter_anonymise(letter=letter, dry_run=False)
+    email.refresh_from_db()
+    assert (email.state, email.recipient) == (EmailState.CANCELLED, "")
