@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium lint format bench clean messages
+.PHONY: run test install chromium axe lint format bench clean messages fuzz-api bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,21 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The browser tests inject axe-core (from the npm registry) into pages to check
+# accessibility. It lands in var/npm/, outside the repository (no node_modules).
+AXE_VERSION := 4.14.1
+AXE := var/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if ! command -v npm >/dev/null; then \
+		echo "Installing Debian's npm for axe-core"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; \
+	fi
+	mkdir -p var/npm
+	npm install --prefix var/npm --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@mkdir -p var
@@ -42,7 +57,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium
+test: install chromium axe
 	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
 	$(BIN)/ruff check . ; \
 	$(BIN)/ruff format --check . ; \
@@ -52,6 +67,20 @@ test: install chromium
 
 bench: install
 	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/run.py
+
+# The JSON API under Schemathesis for longer than `make test` does (random seeds, many
+# examples per operation), then stateful sequences against a live server and worker.
+API_FUZZ_EXAMPLES ?= 300
+API_FUZZ_STEPS ?= 50
+fuzz-api: install
+	@eval "$$($(BIN)/python .ci/backends.py)"; \
+	API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) API_FUZZ_RANDOM=1 API_FUZZ_STEPS=$(API_FUZZ_STEPS) \
+		$(BIN)/pytest -p no:xdist -q tests/api/test_schemathesis.py \
+		tests/api/fuzz_stateful.py
+
+# Requests per second of GET /api/v1/letters/<slug>/ vs the view it replaced.
+bench-api: install
+	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/api_read.py
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are
 # committed so that a fresh machine needs no gettext.

@@ -90,7 +90,7 @@ def fill(letter, rows: int) -> None:
 
 def main() -> None:
     from pages.models import Letter
-    from signatories.csv_export import COLUMNS, csv_rows
+    from signatories.csv_export import SOURCE_FIELDS, csv_rows
     from signatories.models import Signature
     from signatories.selectors import (
         letter_public_signatories,
@@ -163,7 +163,7 @@ def main() -> None:
 
         export_rows = min(ROWS, 100_000)
         queryset = Signature.objects.filter(letter=big).order_by("pk")[:export_rows]
-        fields = [f for f, _label in COLUMNS]
+        fields = SOURCE_FIELDS
 
         def stream():
             for _chunk in csv_rows(queryset.values(*fields).iterator(chunk_size=2000)):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "ninja",  # its templates and static Swagger UI (served by us, not a CDN)
     "campaign",
     "pages",
     "signatories",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
+    "signatories.api_middleware.ApiProblemMiddleware",  # JSON errors under /api/
     "cms.middleware.utils.ApphookReloadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

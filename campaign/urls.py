@@ -6,12 +6,14 @@ from django.urls import include, path
 
 from pages.sitemaps import LetterSitemap
 
-from . import staff, views
+from . import site_files, staff, views
 
 sitemaps = {"pages": CMSSitemap, "letters": LetterSitemap}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    path("robots.txt", site_files.robots_txt, name="robots-txt"),
     path("api/", include("signatories.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),

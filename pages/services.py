@@ -2,15 +2,54 @@
 
 import datetime
 
+from cms.models import CMSPlugin, Placeholder
+from cms.plugin_pool import plugin_pool
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .models import (
     Letter,
+    LetterPluginModel,
     PublicationStatus,
     Recommendation,
     RecommendationStatusChange,
+    UpdatesPluginModel,
 )
+
+
+def _campaign_plugin_types() -> list[str]:
+    """Plugin types that render letters, recommendations or updates (any app's)."""
+    return [
+        plugin.__name__
+        for plugin in plugin_pool.get_all_plugins()
+        if plugin.model
+        and issubclass(plugin.model, LetterPluginModel | UpdatesPluginModel)
+    ]
+
+
+def campaign_plugin_cache_invalidate() -> int:
+    """Drop the cached renderings of every placeholder that shows campaign content.
+
+    django CMS caches a placeholder's HTML per language (and, with the page cache,
+    whole pages); it cannot know that a letter changed under a plugin, so a teaser
+    would outlive an unpublished letter. Returns how many placeholders were cleared.
+    """
+    placeholder_ids = (
+        CMSPlugin.objects.filter(plugin_type__in=_campaign_plugin_types())
+        .values_list("placeholder_id", flat=True)
+        .distinct()
+    )
+    placeholders = list(Placeholder.objects.filter(pk__in=list(placeholder_ids)))
+    for placeholder in placeholders:
+        for language, _name in settings.LANGUAGES:
+            placeholder.clear_cache(language)
+    return len(placeholders)
+
+
+def campaign_content_changed() -> None:
+    """Invalidate caches once the current transaction commits (now, outside one)."""
+    transaction.on_commit(campaign_plugin_cache_invalidate)
 
 
 @transaction.atomic
@@ -39,6 +78,7 @@ def letter_create(
     letter.summary, letter.body = summary, body
     letter.full_clean()
     letter.save()
+    campaign_content_changed()
     return letter
 
 
@@ -64,6 +104,7 @@ def recommendation_set_status(
         status=status, status_changed_on=changed_on
     )
     locked.status, locked.status_changed_on = status, changed_on
+    campaign_content_changed()
     return locked
 
 
@@ -86,4 +127,6 @@ def letters_set_status(*, letter_ids, status: str) -> int:
         letter.status = status
         letter.save(update_fields=["status", "updated_at"])
         changed += 1
+    if changed:
+        campaign_content_changed()
     return changed

@@ -1,20 +1,41 @@
-"""JSON API for embeds and partner sites. No email address ever leaves here."""
+"""JSON API for embeds and partner sites, on django-ninja. No email ever leaves here.
+
+The OpenAPI document is generated from this module (`/api/v1/openapi.json`). The
+API stays a thin layer: it reads through `selectors`, writes through
+`services.signature_create`, and validates a signature with `SignatureForm`, so the
+form and the API share every rule. Each operation answers on `/api/v1/...` and, as
+a deprecated alias kept for embedded widgets, on the unversioned `/api/...`.
+Every error is a problem-details object (`campaign.problems`).
+"""
 
 import functools
 import json
+from collections.abc import Callable
+from typing import Any, Literal
 
 from csp.decorators import csp_replace
+from django import forms
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
+from django_ratelimit.core import _split_rate
+from ninja import Field, NinjaAPI, Path, Query, Schema, Status, Swagger
+from ninja.decorators import decorate_view
+from ninja.errors import HttpError, ValidationError
+from pydantic import ConfigDict, StrictBool, create_model
 
+from campaign.problems import PROBLEM_CONTENT_TYPE, problem
 from pages.models import Letter
 from pages.selectors import letter_get_public, letter_list_public
 
@@ -22,25 +43,372 @@ from . import selectors, services
 from .forms import SignatureForm
 from .models import OrganisationType
 from .ratelimits import client_ip, signing_rate_limited
-from .templatetags.signatories_tags import _cursor
 
 API_LANGUAGES = {code for code, _name in settings.LANGUAGES}
-# Every form field except the logo (no uploads over JSON); the honeypot stays
-# accepted so that bots filling every field are still caught by it.
-API_SIGNATURE_FIELDS = set(SignatureForm.base_fields) - {"logo"}
+READ_MAX_AGE = 60
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+EXAMPLE_SLUG = "stop-the-raids"
+# Unknown fields are named back to the client, truncated and capped, never echoed
+# whole (the body may be megabytes of junk keys).
+UNKNOWN_FIELD_KEY_CHARS = 50
+UNKNOWN_FIELDS_SHOWN = 20
 
 
-def _error(status: int, detail: str, **extra) -> JsonResponse:
-    return JsonResponse({"detail": detail, **extra}, status=status)
+class ApiProblem(Exception):
+    """Raised by an operation to answer with a problem-details response."""
+
+    def __init__(self, status: int, detail: str, *, headers=None, **extra) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+        self.extra = extra
 
 
-def _language(request) -> str:
+# Schemas of the answers
+
+
+class Problem(Schema):
+    """RFC 9457 problem details: the shape of every error."""
+
+    type: str = Field(examples=["about:blank"])
+    title: str = Field(examples=["Bad Request"])
+    status: int = Field(examples=[400])
+    detail: str = Field(examples=["Invalid input."])
+    errors: dict[str, list[str]] | None = Field(
+        None, description="Field name -> messages, for invalid input."
+    )
+
+
+class LetterSummary(Schema):
+    slug: str
+    title: str | None
+    recipient: str | None
+    summary: str | None
+    date: str = Field(description="Publication date (ISO 8601).")
+    url: str = Field(description="The letter's page.")
+    signing_open: bool
+    signing_closes: str | None = Field(description="ISO 8601 timestamp, or null.")
+    count: int = Field(description="Public signature count.")
+    goal: int | None
+
+
+class LetterList(Schema):
+    results: list[LetterSummary]
+
+
+class RecommendationOut(Schema):
+    number: int
+    anchor: str
+    title: str | None
+    status: str
+    status_date: str | None
+    response: str | None
+
+
+class LetterDetail(LetterSummary):
+    recommendations: list[RecommendationOut]
+
+
+class Signatory(Schema):
+    id: int
+    organisation: str
+    website: str
+    country: str | None
+    type: str
+    logo: str | None
+
+
+class SignatoryList(Schema):
+    count: int
+    next: int | None = Field(description="Cursor for `after=`; null on the last page.")
+    results: list[Signatory]
+
+
+class Accepted(Schema):
+    status: Literal["accepted"]
+    detail: str
+
+
+SIGNATURE_EXAMPLE = {
+    "organisation": "Kestrel Rights Alliance",
+    "website": "https://kestrel.example",
+    "country": "UA",
+    "organisation_type": "ngo",
+    "contact_name": "Olena Kovalenko",
+    "contact_role": "Director",
+    "contact_email": "olena@kestrel.example",
+    "is_public": True,
+    "consent": True,
+}
+
+
+def _nodef(schema: dict, fmt: str = "") -> None:
+    """Drop the placeholder default: absence means what it means to the form."""
+    schema.pop("default", None)
+    if fmt:
+        schema["format"] = fmt
+
+
+def _signature_in_model() -> type[Schema]:
+    """The request body, derived from SignatureForm so both share one field list.
+
+    It checks only JSON types and lengths: the form decides what is required and
+    valid, as it does for the web page (so an empty object is answered with every
+    missing field at once). The schema still documents the fields the form always
+    requires. Unknown keys are refused (a misspelt "is_public" must not quietly
+    unlist a signer). The logo is form-only.
+    """
+    fields: dict[str, Any] = {}
+    required = [
+        name
+        for name, field in SignatureForm.base_fields.items()
+        if field.required and not isinstance(field, forms.FileField)
+    ]
+
+    def document(schema: dict) -> None:
+        schema["required"] = required
+        schema["examples"] = [SIGNATURE_EXAMPLE]
+        for name, prop in schema["properties"].items():
+            if name in required and prop.get("type") == "boolean":
+                prop["const"] = True  # a required checkbox must be ticked
+            elif name in required and "enum" not in prop:
+                prop["minLength"] = 1
+            elif "format" in prop:  # optional: empty means "none given"
+                checked = {k: prop.pop(k) for k in ("type", "format", "maxLength")}
+                prop["anyOf"] = [checked, {"type": "string", "maxLength": 0}]
+
+    with translation.override("en"):
+        for name, field in SignatureForm.base_fields.items():
+            if isinstance(field, forms.FileField):
+                continue
+            description = ". ".join(
+                str(text).rstrip(".") for text in (field.label, field.help_text) if text
+            )
+            if isinstance(field, forms.BooleanField):
+                fields[name] = (  # true or false: 0, "no" or "on" are refused
+                    StrictBool,
+                    Field(False, description=description, json_schema_extra=_nodef),
+                )
+                continue
+            choices = (
+                [str(value) for value, _label in field.choices or []]
+                if (isinstance(field, forms.ChoiceField))
+                else []
+            )
+            annotation: Any = Literal[tuple(choices)] if choices else str
+            extra: dict[str, Any] = {"json_schema_extra": _nodef}
+            if getattr(field, "max_length", None) and not choices:
+                extra["max_length"] = field.max_length
+            if isinstance(field, forms.EmailField):
+                extra["json_schema_extra"] = functools.partial(_nodef, fmt="email")
+            elif isinstance(field, forms.URLField):
+                extra["json_schema_extra"] = functools.partial(_nodef, fmt="uri")
+            fields[name] = (annotation, Field("", description=description, **extra))
+    base = type(
+        "SignatureBase",
+        (Schema,),
+        {"model_config": ConfigDict(extra="forbid", json_schema_extra=document)},
+    )
+    return create_model(
+        "SignatureIn",
+        __base__=base,
+        __doc__="A signature, with the fields and rules of the web form.",
+        **fields,
+    )
+
+
+SignatureIn = _signature_in_model()
+
+
+# Documentation of the answers every operation shares
+
+
+def _problem_response(description: str, headers: dict | None = None) -> dict:
+    response = {
+        "description": description,
+        "content": {
+            PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+READ_HEADERS = {
+    "ETag": {"description": "Entity tag of the body.", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "public, max-age=60",
+        "schema": {"type": "string"},
+    },
+}
+NOT_FOUND = _problem_response("No such letter (unknown, or not published).")
+BAD_QUERY = _problem_response("A query parameter is invalid (see `errors`).")
+NOT_MODIFIED = {"description": "Not modified (If-None-Match matched the ETag)."}
+
+
+def _responses(ok: int, links: dict | None = None, **errors: dict) -> dict:
+    """openapi_extra for an operation: ETag/Cache-Control on reads, problem errors,
+    and links to what a client reads next (they drive stateful fuzzing too)."""
+    # Integer keys, as ninja's own: they must merge with the success response.
+    responses: dict[int, dict] = {int(code[1:]): doc for code, doc in errors.items()}
+    responses[ok] = {"headers": READ_HEADERS} if ok == 200 else {}
+    if links:
+        responses[ok]["links"] = links
+    return {"responses": responses}
+
+
+def _link(operation_id: str, slug: str) -> dict:
+    return {"operationId": operation_id, "parameters": {"slug": slug}}
+
+
+FROM_LIST = "$response.body#/results/0/slug"
+FROM_PATH = "$request.path.slug"
+
+
+# The API object
+
+
+class CampaignAPI(NinjaAPI):
+    """NinjaAPI with problem-details errors and a schema built once per process."""
+
+    @functools.cache  # noqa: B019 - one API object for the process
+    def _schema(self, path_prefix: str) -> dict:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
+        schema["components"].setdefault("schemas", {})["Problem"] = (
+            Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        return schema
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return self._schema(path_prefix)
+
+
+api = CampaignAPI(
+    title="Open Letters API",
+    version="1",
+    description=(
+        "Read letters, counts and public signatories; submit a signature with the "
+        "same rules as the web form. Contact emails never appear in any response. "
+        "Read endpoints are open to any origin (CORS), send `ETag` and "
+        "`Cache-Control`, and answer `If-None-Match` with 304. Every error is a "
+        "problem-details object (RFC 9457, `application/problem+json`). The "
+        "unversioned `/api/...` paths are deprecated aliases of `/api/v1/...`."
+    ),
+    urls_namespace="api:v1",
+    openapi_url="/v1/openapi.json",
+    docs_url="/v1/docs/",
+    # Our own copy of Swagger UI (ninja's static files): nothing from a CDN, and no
+    # call to the public validator service.
+    docs=Swagger(settings={"validatorUrl": None, "tryItOutEnabled": False}),
+    docs_decorator=cache_control(public=True, max_age=300),
+)
+
+
+def route(method: str, path: str, name: str, **kwargs) -> Callable:
+    """Register an operation at /api/v1<path> and, deprecated, at /api<path>."""
+
+    def register(view: Callable) -> Callable:
+        api.api_operation(
+            [method],
+            f"/v1{path}",
+            operation_id=name,
+            url_name=name,
+            tags=["v1"],
+            **kwargs,
+        )(view)
+        api.api_operation(
+            [method],
+            path,
+            operation_id=f"{name}_unversioned",
+            url_name=f"{name}-unversioned",
+            deprecated=True,
+            tags=["unversioned aliases"],
+            **kwargs,
+        )(view)
+        return view
+
+    return register
+
+
+# Errors
+
+
+def _field_of(loc: tuple) -> str:
+    return str(loc[-1]) if len(loc) > 2 or loc[0] != "body" else ""
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Ninja answers 422; our clients have always had 400 with field errors."""
+    if any(error["loc"][0] == "path" for error in exc.errors):
+        return problem(404, detail="No such letter.")
+    errors: dict[str, list[str]] = {}
+    unknown = 0
+    for error in exc.errors:
+        field = _field_of(tuple(error["loc"]))
+        if not field:
+            return problem(400, detail="The body must be a JSON object.")
+        if error["type"] == "extra_forbidden":
+            unknown += 1
+            if unknown > UNKNOWN_FIELDS_SHOWN:
+                continue
+            errors[field[:UNKNOWN_FIELD_KEY_CHARS]] = ["Unknown field."]
+        else:
+            errors.setdefault(field, []).append(error["msg"])
+    return problem(400, detail="Invalid input.", errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # ninja could not parse the body
+        return problem(400, detail="The body is not valid JSON.")
+    return problem(exc.status_code, detail=str(exc))
+
+
+@api.exception_handler(ApiProblem)
+def _api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
+    return problem(exc.status, detail=exc.detail, headers=exc.headers, **exc.extra)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(413, detail="The body is too large.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(404, detail="Not found.")
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django logs it, reports it and answers 500; ApiProblemMiddleware turns that
+    # answer into problem details without a stack trace.
+    raise exc
+
+
+# Helpers
+
+
+def _language(request: HttpRequest) -> str:
     lang = request.GET.get("lang", "")
     return lang if lang in API_LANGUAGES else translation.get_language() or "en"
 
 
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path else ""
+
+
+def _published_letter(slug: str) -> Letter:
+    letters = Letter.objects.published().filter(slug=slug)
+    letter = letters.prefetch_related("translations").first()
+    if letter is None:
+        raise ApiProblem(404, "No such letter.")
+    return letter
 
 
 def _letter_summary(letter: Letter, count: int) -> dict:
@@ -60,96 +428,170 @@ def _letter_summary(letter: Letter, count: int) -> dict:
     }
 
 
-def _with_letter(view):
-    """Resolve the slug to a published letter (JSON 404 otherwise), in ?lang=."""
+def _retry_after() -> str:
+    """Seconds until a limited client may try again: at most the longest window."""
+    windows = (
+        _split_rate(rate)[1]
+        for rate in (settings.SIGNATURE_RATE_IP, settings.SIGNATURE_RATE_EMAIL)
+    )
+    return str(max(windows))
 
-    def wrapped(request, slug, *args, **kwargs):
-        with translation.override(_language(request)):
-            letters = Letter.objects.published().filter(slug=slug)
-            letter = letters.prefetch_related("translations").first()
-            if letter is None:
-                return _error(404, "No such letter.")
-            return view(request, letter, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
+def require_json(run: Callable) -> Callable:
+    """415 for a body not declared as JSON, before ninja tries to parse it."""
+
+    @functools.wraps(run)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if request.content_type != "application/json":
+            return problem(415, detail="Send JSON (Content-Type: application/json).")
+        return run(request, *args, **kwargs)
+
     return wrapped
 
 
-@require_GET
-@cache_control(public=True, max_age=60)
-def letter_list(request):
+def cache_ok(run: Callable) -> Callable:
+    """Public caching for a minute and an ETag over the body, on 200s only (an
+    error is not worth a cached copy), and 304 for a matching If-None-Match."""
+
+    @functools.wraps(run)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        response = run(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        patch_cache_control(response, public=True, max_age=READ_MAX_AGE)
+        set_response_etag(response)
+        return get_conditional_response(
+            request, etag=response["ETag"], response=response
+        )
+
+    return wrapped
+
+
+cached_read = decorate_view(cache_ok)
+Slug = Path(
+    ...,
+    pattern=SLUG_PATTERN,
+    max_length=80,
+    example=EXAMPLE_SLUG,
+)
+Lang = Query(
+    "",
+    description="Language of the texts: en, ru, de or uk (default: Accept-Language, "
+    "then English). Unknown values fall back.",
+)
+
+
+@route(
+    "GET",
+    "/letters/",
+    "letter-list",
+    response=LetterList,
+    summary="Published letters",
+    openapi_extra=_responses(
+        200,
+        links={
+            "Letter": _link("letter-detail", FROM_LIST),
+            "Signatories": _link("signatory-list", FROM_LIST),
+            "Sign": _link("signature-create", FROM_LIST),
+        },
+        _304=NOT_MODIFIED,
+    ),
+)
+@cached_read
+def letter_list(request: HttpRequest, lang: str = Lang):
     with translation.override(_language(request)):
         letters = list(letter_list_public())
         counts = selectors.letter_signature_counts(letters=letters)
-        return JsonResponse(
-            {"results": [_letter_summary(lt, counts.get(lt.pk, 0)) for lt in letters]}
-        )
-
-
-@require_GET
-@cache_control(public=True, max_age=60)
-@_with_letter
-def letter_detail(request, letter):
-    letter = letter_get_public(slug=letter.slug)
-    body = _letter_summary(letter, selectors.letter_signature_count(letter=letter))
-    body["recommendations"] = [
-        {
-            "number": rec.number,
-            "anchor": rec.anchor,
-            "title": rec.safe_translation_getter("title", any_language=True),
-            "status": rec.status,
-            "status_date": rec.status_changed_on.isoformat()
-            if rec.status_changed_on
-            else None,
-            "response": rec.safe_translation_getter("response", any_language=True),
+        return {
+            "results": [_letter_summary(lt, counts.get(lt.pk, 0)) for lt in letters]
         }
-        for rec in letter.recommendations.all()
-    ]
-    return JsonResponse(body)
 
 
-@require_GET
-@cache_control(public=True, max_age=60)
-@_with_letter
-def signatory_list(request, letter):
-    country = request.GET.get("country", "").upper()
+@route(
+    "GET",
+    "/letters/{slug}/",
+    "letter-detail",
+    response=LetterDetail,
+    summary="One letter with its count and recommendations",
+    openapi_extra=_responses(200, _304=NOT_MODIFIED, _404=NOT_FOUND),
+)
+@cached_read
+def letter_detail(request: HttpRequest, slug: str = Slug, lang: str = Lang):
+    with translation.override(_language(request)):
+        _published_letter(slug)
+        letter = letter_get_public(slug=slug)
+        body = _letter_summary(letter, selectors.letter_signature_count(letter=letter))
+        body["recommendations"] = [
+            {
+                "number": rec.number,
+                "anchor": rec.anchor,
+                "title": rec.safe_translation_getter("title", any_language=True),
+                "status": rec.status,
+                "status_date": rec.status_changed_on.isoformat()
+                if rec.status_changed_on
+                else None,
+                "response": rec.safe_translation_getter("response", any_language=True),
+            }
+            for rec in letter.recommendations.all()
+        ]
+        return body
+
+
+@route(
+    "GET",
+    "/letters/{slug}/signatories/",
+    "signatory-list",
+    response=SignatoryList,
+    summary="Publicly listed organisations, in signing order",
+    openapi_extra=_responses(200, _304=NOT_MODIFIED, _400=BAD_QUERY, _404=NOT_FOUND),
+)
+@cached_read
+def signatory_list(
+    request: HttpRequest,
+    slug: str = Slug,
+    country: str = Query(
+        "", pattern=r"^([A-Za-z]{2})?$", description="ISO 3166 code, any case."
+    ),
+    kind: Literal[("", *OrganisationType.values)] = Query(  # type: ignore
+        "", alias="type", description="Organisation type."
+    ),
+    after: int | None = Query(
+        None, gt=0, lt=2**62, description="The `next` cursor of the previous page."
+    ),
+    limit: int = Query(50, description="Page size, clamped to 1..100."),
+):
+    letter = _published_letter(slug)
+    country = country.upper()
     if country and country not in countries:
-        return _error(400, "Unknown country code.", field="country")
-    kind = request.GET.get("type", "")
-    if kind and kind not in OrganisationType.values:
-        return _error(400, "Unknown organisation type.", field="type")
-    raw_after = request.GET.get("after")
-    after = _cursor(raw_after)
-    if raw_after and after is None:
-        return _error(400, "Bad cursor.", field="after")
-    try:
-        limit = min(max(int(request.GET.get("limit", 50)), 1), 100)
-    except ValueError:
-        return _error(400, "Bad limit.", field="limit")
+        raise ApiProblem(
+            400, "Invalid input.", errors={"country": ["Unknown country code."]}
+        )
     page = selectors.letter_public_signatories(
-        letter=letter, country=country, organisation_type=kind, after=after, limit=limit
+        letter=letter,
+        country=country,
+        organisation_type=kind,
+        after=after,
+        limit=min(max(limit, 1), 100),
     )
-    return JsonResponse(
-        {
-            "count": selectors.letter_signature_count(letter=letter),
-            "next": page.next_cursor,
-            "results": [
-                {
-                    "id": s.pk,
-                    "organisation": s.organisation,
-                    "website": s.website,
-                    "country": s.country.code or None,
-                    "type": s.organisation_type,
-                    "logo": _absolute(
-                        reverse("signatories:logo", kwargs={"signature_id": s.pk})
-                    )
-                    if s.logo
-                    else None,
-                }
-                for s in page.items
-            ],
-        }
-    )
+    return {
+        "count": selectors.letter_signature_count(letter=letter),
+        "next": page.next_cursor,
+        "results": [
+            {
+                "id": s.pk,
+                "organisation": s.organisation,
+                "website": s.website,
+                "country": s.country.code or None,
+                "type": s.organisation_type,
+                "logo": _absolute(
+                    reverse("signatories:logo", kwargs={"signature_id": s.pk})
+                )
+                if s.logo
+                else None,
+            }
+            for s in page.items
+        ],
+    }
 
 
 ACCEPTED = {
@@ -158,81 +600,131 @@ ACCEPTED = {
 }
 
 
-@csrf_exempt  # a cross-site API: no cookies are used, the email link confirms
-@require_http_methods(["POST"])
-@_with_letter
-def signature_create(request, letter):
-    if not letter.is_signing_open():
-        return _error(409, "Signing is closed for this letter.")
-    if not request.content_type.startswith("application/json"):
-        return _error(415, "Send JSON (Content-Type: application/json).")
-    try:
-        payload = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError, RecursionError):  # or absurdly deep
-        return _error(400, "The body is not valid JSON.")
-    if not isinstance(payload, dict):
-        return _error(400, "The body must be a JSON object.")
-    unknown = sorted(set(payload) - API_SIGNATURE_FIELDS)
-    if unknown:  # a misspelt "is_public" must not quietly unlist a signer
-        return _error(
-            400,
-            "Invalid input.",
-            errors={key[:50]: ["Unknown field."] for key in unknown[:20]},
-        )
-    data = {
-        key: ("on" if value is True else "" if value is False else value)
-        for key, value in payload.items()
-        if isinstance(value, str | bool | int) and key != "logo"
-    }
-    form = SignatureForm(data, letter=letter)
-    if not form.is_valid():
-        errors = {
-            field: [e["message"] for e in errs]
-            for field, errs in form.errors.get_json_data().items()
+@route(
+    "POST",
+    "/letters/{slug}/signatures/",
+    "signature-create",
+    response={202: Accepted},
+    summary="Sign a letter",
+    description=(
+        "The same rules as the web form. 202 for a new and a repeat signature alike "
+        "(the answer never reveals whether an address had signed); the signer "
+        "confirms through the emailed link. `is_public: true` lists the signer; "
+        "leaving it out means not listed. Unknown fields are refused."
+    ),
+    openapi_extra=_responses(
+        202,
+        links={
+            "Signatories": _link("signatory-list", FROM_PATH),
+            "Letter": _link("letter-detail", FROM_PATH),
+        },
+        _400=_problem_response("Invalid input (see `errors`) or a malformed body."),
+        _404=NOT_FOUND,
+        _409=_problem_response("Signing is closed for this letter."),
+        _413=_problem_response("The body is too large."),
+        _415=_problem_response("The body is not declared as application/json."),
+        _429=_problem_response(
+            "Too many signatures from this address or for this email.",
+            headers={
+                "Retry-After": {
+                    "description": "Seconds to wait.",
+                    "schema": {"type": "string"},
+                }
+            },
+        ),
+    ),
+)
+@decorate_view(require_json)
+def signature_create(request: HttpRequest, payload: SignatureIn, slug: str = Slug):
+    with translation.override(_language(request)):
+        letter = _published_letter(slug)
+        if not letter.is_signing_open():
+            raise ApiProblem(409, "Signing is closed for this letter.")
+        data = {
+            key: ("on" if value is True else "" if value is False else value)
+            for key, value in payload.model_dump(exclude_unset=True).items()
         }
-        return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=400)
-    if form.is_spam:
-        return JsonResponse(ACCEPTED, status=202)
-    if signing_rate_limited(request, email=form.cleaned_data["contact_email"]):
-        return _error(429, "Too many signatures from this address; try again later.")
-    try:
-        services.signature_create(
-            letter=letter,
-            language=translation.get_language(),
-            client_ip=client_ip(request),
-            **form.service_kwargs(),
+        form = SignatureForm(data, letter=letter)
+        if not form.is_valid():
+            errors = {
+                field: [e["message"] for e in errs]
+                for field, errs in form.errors.get_json_data().items()
+            }
+            raise ApiProblem(400, "Invalid input.", errors=errors)
+        if form.is_spam:
+            return Status(202, ACCEPTED)
+        if signing_rate_limited(request, email=form.cleaned_data["contact_email"]):
+            raise ApiProblem(
+                429,
+                "Too many signatures from this address; try again later.",
+                headers={"Retry-After": _retry_after()},
+            )
+        try:
+            services.signature_create(
+                letter=letter,
+                language=translation.get_language(),
+                client_ip=client_ip(request),
+                **form.service_kwargs(),
+            )
+        except services.SigningClosed as closed:
+            raise ApiProblem(409, "Signing is closed for this letter.") from closed
+        except services.SigningNotAllowed as refused:
+            raise ApiProblem(
+                400, "Invalid input.", errors={"kind": ["Organisations only."]}
+            ) from refused
+        return Status(202, ACCEPTED)
+
+
+@route(
+    "GET",
+    "/letters/{slug}/widget/",
+    "widget",
+    summary="Embeddable counter (HTML, for an iframe)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "A small HTML page any site may frame.",
+                "content": {"text/html": {"schema": {"type": "string"}}},
+                "headers": READ_HEADERS,
+            },
+            304: NOT_MODIFIED,
+            404: NOT_FOUND,
+        }
+    },
+)
+@decorate_view(xframe_options_exempt, csp_replace({"frame-ancestors": ["*"]}), cache_ok)
+def counter_widget(request: HttpRequest, slug: str = Slug, lang: str = Lang):
+    """A small counter page partner sites can embed in an iframe."""
+    with translation.override(_language(request)):
+        letter = _published_letter(slug)
+        return render(
+            request,
+            "signatories/widget.html",
+            {
+                "letter": letter,
+                "count": selectors.letter_signature_count(letter=letter),
+                "url": _absolute(letter.get_absolute_url()),
+            },
         )
-    except services.SigningClosed:
-        return _error(409, "Signing is closed for this letter.")
-    except services.SigningNotAllowed:
-        return _error(400, "Invalid input.", errors={"kind": ["Organisations only."]})
-    return JsonResponse(ACCEPTED, status=202)
 
 
-@require_GET
-@cache_control(public=True, max_age=3600)
-def schema(request):
-    return HttpResponse(_schema_bytes(), content_type="application/json")
+def schema_alias(request: HttpRequest) -> HttpResponse:
+    """/api/schema/: the generated OpenAPI document, where it used to be served."""
+    if request.method not in ("GET", "HEAD"):
+        return problem(405, headers={"Allow": "GET, HEAD"})
+    response = HttpResponse(
+        _schema_json(), content_type="application/json; charset=utf-8"
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @functools.cache
-def _schema_bytes() -> bytes:
-    return (settings.BASE_DIR / "signatories" / "openapi.json").read_bytes()
+def _schema_json() -> bytes:
+    schema = api.get_openapi_schema(path_prefix=reverse("api:v1:api-root"))
+    return json.dumps(schema).encode()
 
 
-@require_GET
-@xframe_options_exempt
-@csp_replace({"frame-ancestors": ["*"]})
-@cache_control(public=True, max_age=60)
-@_with_letter
-def counter_widget(request, letter):
-    """A small counter page partner sites can embed in an iframe."""
-    return render(
-        request,
-        "signatories/widget.html",
-        {
-            "letter": letter,
-            "count": selectors.letter_signature_count(letter=letter),
-            "url": _absolute(letter.get_absolute_url()),
-        },
-    )
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under /api/: a JSON 404, never the HTML page."""
+    return problem(404, detail="No such API endpoint.")

@@ -1,16 +1,13 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api
 
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", api.schema, name="schema"),
-    path("letters/", api.letter_list, name="letter-list"),
-    path("letters/<slug:slug>/", api.letter_detail, name="letter-detail"),
-    path("letters/<slug:slug>/signatories/", api.signatory_list, name="signatory-list"),
-    path(
-        "letters/<slug:slug>/signatures/", api.signature_create, name="signature-create"
-    ),
-    path("letters/<slug:slug>/widget/", api.counter_widget, name="widget"),
+    # Where the hand-written document used to be: now the generated one.
+    path("schema/", api.schema_alias, name="schema"),
+    path("", api.api.urls),
+    # Anything else under /api/ answers a JSON 404, not the site's HTML page.
+    re_path(r"^(?P<rest>.*)$", api.not_found, name="not-found"),
 ]

@@ -3,6 +3,8 @@
 import csv
 from collections.abc import Iterable, Iterator
 
+from .domains import domain_matches
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
@@ -24,7 +26,16 @@ COLUMNS = [
     ("created_at", "Signed at"),
     ("confirmed_at", "Confirmed at"),
     ("reviewed_at", "Reviewed at"),
+    ("domain_match", "Domain match"),
 ]
+
+# Columns computed from the row rather than read from the database.
+DERIVED = {
+    "domain_match": lambda row: domain_matches(
+        email=row["contact_email"] or "", website=row["website"] or ""
+    ),
+}
+SOURCE_FIELDS = [field for field, _label in COLUMNS if field not in DERIVED]
 
 
 def neutralise(value) -> str:
@@ -43,4 +54,9 @@ def csv_rows(rows: Iterable[dict]) -> Iterator[str]:
     yield "\ufeff"  # a BOM so spreadsheet programs read UTF-8
     yield writer.writerow([label for _field, label in COLUMNS])
     for row in rows:
-        yield writer.writerow([neutralise(row[field]) for field, _label in COLUMNS])
+        yield writer.writerow(
+            [
+                neutralise(DERIVED[field](row) if field in DERIVED else row[field])
+                for field, _label in COLUMNS
+            ]
+        )

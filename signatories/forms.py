@@ -2,12 +2,12 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 from PIL import Image
 
 from .addresses import email_canonical
+from .countries import country_choices
 from .models import OrganisationType, SignerKind
 
 ALLOWED_LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -30,6 +30,14 @@ def _clean_email(value: str) -> str:
     return value
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *country_choices(get_language() or settings.LANGUAGE_CODE)]
+
+
+# Required only when signing for an organisation, so not ``required`` on the field.
+ORGANISATION_FIELDS = ("organisation", "organisation_type")
+
+
 class SignatureForm(forms.Form):
     """The sign-on form. It validates; signatories.services stores."""
 
@@ -49,7 +57,9 @@ class SignatureForm(forms.Form):
     website = forms.URLField(
         label=_("Website"), max_length=300, required=False, assume_scheme="https"
     )
-    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+    # Evaluated on each render, in the request's language; the empty first choice
+    # makes a hasty submit fail here instead of recording the first country.
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"),
         choices=[("", "—"), *OrganisationType.choices],
@@ -102,6 +112,15 @@ class SignatureForm(forms.Form):
         self.letter = letter
         if not letter.allow_individuals:
             del self.fields["kind"]
+        # The note the template shows after each label ("(required)").
+        for field in self.fields.values():
+            field.required_note = _("required") if field.required else ""
+        for name in ORGANISATION_FIELDS:
+            self.fields[name].required_note = (
+                _("required for organisations")
+                if letter.allow_individuals
+                else _("required")
+            )
         self.fields["fax_number"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1"}
         )

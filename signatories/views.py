@@ -2,6 +2,7 @@
 
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import _split_rate
 
 from pages.selectors import letter_get_public
 
@@ -20,10 +22,27 @@ from .ratelimits import client_ip, signing_rate_limited
 LINK_TOKEN = "link"  # stands in for the real token once it is in the session
 
 
-def rate_limited_response(request, letter=None):
-    return render(
-        request, "signatories/rate_limited.html", {"letter": letter}, status=429
-    )
+def retry_after_seconds() -> int:
+    """Seconds after which every signing limit has surely reset: its longest window.
+
+    The counters run in fixed windows per key, so the wait is at most one window.
+    """
+    rates = (settings.SIGNATURE_RATE_IP, settings.SIGNATURE_RATE_EMAIL)
+    return max(_split_rate(rate)[1] for rate in rates)
+
+
+def rate_limited_response(request, letter=None, *, form=None):
+    """429 with Retry-After; a sign form comes back with what was typed."""
+    seconds = retry_after_seconds()
+    context = {"letter": letter, "retry_minutes": max(1, -(-seconds // 60))}
+    if form is None:
+        response = render(request, "signatories/rate_limited.html", context, status=429)
+    else:
+        # A browser cannot be handed a file back: the logo must be chosen again.
+        context |= {"form": form, "logo_dropped": bool(form.cleaned_data.get("logo"))}
+        response = render(request, "signatories/sign.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def closed_response(request, letter, status=409):
@@ -58,7 +77,7 @@ def sign(request, slug: str):
     if form.is_spam:
         return done  # look the same to a bot; store nothing
     if signing_rate_limited(request, email=form.cleaned_data["contact_email"]):
-        return rate_limited_response(request, letter)
+        return rate_limited_response(request, letter, form=form)
     try:
         services.signature_create(
             letter=letter,

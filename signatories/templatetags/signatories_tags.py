@@ -1,6 +1,8 @@
 from django import template
+from django.utils.translation import get_language
 from django_countries import countries
 
+from ..countries import country_choices
 from ..forms import SignatureForm
 from ..models import OrganisationType
 from ..selectors import (
@@ -44,6 +46,12 @@ def _cursor(value) -> int | None:
     return cursor if 0 < cursor < 2**62 else None
 
 
+def _present_countries(letter) -> list[tuple[str, str]]:
+    """The filter's countries, named and sorted in the page's language."""
+    present = set(letter_signatory_countries(letter=letter))
+    return [pair for pair in country_choices(get_language()) if pair[0] in present]
+
+
 @register.inclusion_tag("signatories/_signatory_list.html", takes_context=True)
 def signatory_list(context, letter, limit=50):
     request = context.get("request")
@@ -71,10 +79,7 @@ def signatory_list(context, letter, limit=50):
         "groups": groups,
         "country": country,
         "type": kind,
-        "countries": [
-            (code, countries.name(code))
-            for code in letter_signatory_countries(letter=letter)
-        ],
+        "countries": _present_countries(letter),
         "types": OrganisationType.choices,
         "filtered": bool(country or kind or params.get("after")),
     }

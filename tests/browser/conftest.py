@@ -18,6 +18,13 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 OUTPUT = Path(
     os.environ.get("TEST_OUTPUT_DIR", Path(__file__).parents[2] / "test-output")
 )
+# axe-core, installed from the npm registry by `make axe` (part of `make test`).
+AXE_JS = Path(
+    os.environ.get(
+        "AXE_JS",
+        Path(__file__).parents[2] / "var/npm/node_modules/axe-core/axe.min.js",
+    )
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -45,6 +52,32 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def wide_page(browser):
+    """A desktop-width page (1280 px) that may inject test scripts despite the CSP."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on a page; returns its violations. Missing axe fails the test."""
+    assert AXE_JS.is_file(), f"{AXE_JS} is missing: run `make axe`"
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        return result["violations"]
+
+    return run
 
 
 @pytest.fixture

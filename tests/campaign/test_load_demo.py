@@ -75,3 +75,22 @@ def test_demo_letter_pages_render(client, demo):
         assert 'id="recommendation-1"' in response.text
     assert client.get("/en/letters/").status_code == 200
     assert client.get("/en/letters/updates/").status_code == 200
+
+
+def test_demo_content_is_data_not_code():
+    """Demo letters live in JSON files and load with real dates."""
+    import datetime
+    from pathlib import Path
+
+    from campaign import demo
+
+    package = Path(demo.__file__).parent
+    assert [path.name for path in package.glob("*.py")] == ["__init__.py"]
+    letters = demo.letters()
+    assert len(letters) == len(list((package / "data" / "letters").glob("*.json")))
+    first = letters[0]
+    assert isinstance(first["published_on"], datetime.date)
+    assert {"en", "ru", "de", "uk"} <= set(first["translations"])
+    assert all(isinstance(u["date"], datetime.date) for u in first["updates"])
+    assert first["signatories"] and "contact_email" in first["signatories"][0]
+    assert set(demo.home_intro()) == {"en", "ru", "de", "uk"}

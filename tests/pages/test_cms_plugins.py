@@ -3,6 +3,7 @@ from cms.api import add_plugin, create_page_content
 from cms.models import PageContent
 from djangocms_versioning.models import Version
 
+from pages.services import letters_set_status
 from tests.conftest import publish
 from tests.factories import LetterFactory, RecommendationFactory, UpdateFactory
 
@@ -107,3 +108,65 @@ def test_home_page_shows_its_plugins(client, editor, letter):
     html = client.get("/en/").text
     assert html.count('<article class="teaser">') == 1
     assert "Stop the raids" in html
+
+
+def teaser_page(editor, letter, draft_page):
+    page, placeholder = draft_page()
+    add_plugin(placeholder, "LetterTeaserPlugin", "en", letter=letter)
+    add_plugin(placeholder, "UpdatesPlugin", "en", letter=letter)
+    publish(page, editor)
+    return "/en/campaign/"
+
+
+def test_unpublished_letter_leaves_the_cached_teaser_at_once(
+    client,
+    admin_client,
+    editor,
+    letter,
+    draft_page,
+    django_capture_on_commit_callbacks,
+):
+    """Unpublishing a letter drops its cached teaser from the page straight away."""
+    url = teaser_page(editor, letter, draft_page)
+    assert '<article class="teaser">' in client.get(url).text  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/en/admin/pages/letter/",
+            {"action": "unpublish", "_selected_action": [letter.pk]},
+        )
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == "draft"
+    assert '<article class="teaser">' not in client.get(url).text
+
+
+def test_edited_summary_shows_at_once(
+    client, editor, letter, draft_page, django_capture_on_commit_callbacks
+):
+    """An edited letter summary or update replaces the cached one on the next view."""
+    url = teaser_page(editor, letter, draft_page)
+    assert "Northwind must stop handing" in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.set_current_language("en")
+        letter.summary = "A shorter summary."
+        letter.save()  # as the admin's change form saves it
+        update = letter.updates.get()
+        update.set_current_language("en")
+        update.title = "The company answered again"
+        update.save()
+    html = client.get(url).text
+    assert "A shorter summary." in html and "Northwind must stop handing" not in html
+    assert "The company answered again" in html
+
+
+def test_republished_letter_returns_to_the_page(
+    client, editor, letter, draft_page, django_capture_on_commit_callbacks
+):
+    """Publishing through the service brings the teaser back at once."""
+    url = teaser_page(editor, letter, draft_page)
+    with django_capture_on_commit_callbacks(execute=True):
+        letters_set_status(letter_ids=[letter.pk], status="draft")
+    assert '<article class="teaser">' not in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        letters_set_status(letter_ids=[letter.pk], status="published")
+    assert '<article class="teaser">' in client.get(url).text

@@ -312,3 +312,14 @@ def test_letter_page_queries_do_not_grow_with_recommendations(client, letter):
     with CaptureQueriesContext(connection) as many:
         client.get("/en/letters/stop-the-raids/")
     assert len(many) == len(few)
+
+
+def test_updates_page_headings_do_not_skip_a_level(client, letters_page):
+    """The updates page goes from h1 to h2 for each update (no jump to h3)."""
+    UpdateFactory(title="The company answered")
+    html = client.get("/en/letters/updates/").text
+    main = html[html.index("<main") : html.index("</main>")]
+    levels = [int(n) for n in re.findall(r"<h([1-6])[ >]", main)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert "<h2>The company answered</h2>" in main

@@ -1,11 +1,9 @@
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.urls import get_resolver
 from django.utils import timezone
 
 from signatories import services
@@ -14,11 +12,13 @@ from tests.factories import LetterFactory, RecommendationFactory, SignatureFacto
 
 pytestmark = pytest.mark.django_db
 
+API = "/api/v1"
+
 
 def post_json(client, letter_slug, payload, **extra):
     body = payload if isinstance(payload, str | bytes) else json.dumps(payload)
     return client.post(
-        f"/api/letters/{letter_slug}/signatures/",
+        f"{API}/letters/{letter_slug}/signatures/",
         data=body,
         content_type=extra.pop("content_type", "application/json"),
         **extra,
@@ -33,9 +33,9 @@ def test_letter_list_gives_published_letters_with_counts(client, letters_page, l
     LetterFactory(status="draft", slug="draft-letter")
     SignatureFactory(letter=letter, status="confirmed")
     services.letter_recount(letter=letter)
-    response = client.get("/api/letters/")
+    response = client.get(f"{API}/letters/")
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     [item] = response.json()["results"]
     assert item["slug"] == letter.slug
     assert (item["count"], item["goal"], item["signing_open"]) == (1, 10, True)
@@ -48,9 +48,9 @@ def test_letter_texts_follow_lang(client, letter):
     letter.set_current_language("ru")
     letter.title = "Остановите обыски"
     letter.save()
-    russian = client.get(f"/api/letters/{letter.slug}/?lang=ru").json()
+    russian = client.get(f"{API}/letters/{letter.slug}/?lang=ru").json()
     assert russian["title"] == "Остановите обыски"
-    fallback = client.get(f"/api/letters/{letter.slug}/?lang=xx").json()
+    fallback = client.get(f"{API}/letters/{letter.slug}/?lang=xx").json()
     assert fallback["title"] == "Stop the raids"
 
 
@@ -66,7 +66,7 @@ def test_letter_detail_gives_count_goal_and_recommendations(client, letter):
     RecommendationFactory(letter=letter, number=2, title="Apologise")
     SignatureFactory.create_batch(2, letter=letter, status="confirmed")
     services.letter_recount(letter=letter)
-    detail = client.get(f"/api/letters/{letter.slug}/").json()
+    detail = client.get(f"{API}/letters/{letter.slug}/").json()
     assert (detail["count"], detail["goal"]) == (2, 10)
     first, second = detail["recommendations"]
     assert (first["number"], first["title"], first["status"]) == (
@@ -83,7 +83,7 @@ def test_closed_letter_detail_says_signing_is_closed(client):
     """A closed letter reports signing_open false and its closing time."""
     closes = timezone.now() - timedelta(hours=1)
     letter = LetterFactory(signing_closes=closes)
-    detail = client.get(f"/api/letters/{letter.slug}/").json()
+    detail = client.get(f"{API}/letters/{letter.slug}/").json()
     assert detail["signing_open"] is False
     assert detail["signing_closes"].startswith(closes.date().isoformat())
 
@@ -93,7 +93,7 @@ def test_unknown_or_draft_letter_is_json_404(client, suffix):
     """Unknown and draft letters answer 404 with a JSON reason."""
     draft = LetterFactory(status="draft")
     for slug in ("nope", draft.slug):
-        response = client.get(f"/api/letters/{slug}/{suffix}")
+        response = client.get(f"{API}/letters/{slug}/{suffix}")
         assert response.status_code == 404
         assert response.json()["detail"]
 
@@ -107,7 +107,7 @@ def test_signatories_hides_unlisted_and_paginates(client, letter):
     )
     SignatureFactory(letter=letter, status="pending", organisation="Pending")
     services.letter_recount(letter=letter)
-    url = f"/api/letters/{letter.slug}/signatories/"
+    url = f"{API}/letters/{letter.slug}/signatories/"
     first = client.get(f"{url}?limit=2").json()
     assert first["count"] == 4
     assert [r["organisation"] for r in first["results"]] == ["Org 0", "Org 1"]
@@ -131,7 +131,7 @@ def test_signatory_fields(client, letter):
         logo="logos/k.png",
     )
     SignatureFactory(letter=letter, status="confirmed", country="")
-    first, second = client.get(f"/api/letters/{letter.slug}/signatories/").json()[
+    first, second = client.get(f"{API}/letters/{letter.slug}/signatories/").json()[
         "results"
     ]
     assert first == {
@@ -155,7 +155,7 @@ def test_signatories_filters(client, letter):
         country="DE",
         organisation_type="media",
     )
-    url = f"/api/letters/{letter.slug}/signatories/"
+    url = f"{API}/letters/{letter.slug}/signatories/"
 
     def listed(query):
         return [r["organisation"] for r in client.get(url + query).json()["results"]]
@@ -168,7 +168,7 @@ def test_signatories_filters(client, letter):
 def test_signatories_limit_is_capped(client, letter):
     """A limit above 100 gives pages of 100; below 1 gives pages of 1."""
     SignatureFactory.create_batch(102, letter=letter, status="confirmed")
-    url = f"/api/letters/{letter.slug}/signatories/"
+    url = f"{API}/letters/{letter.slug}/signatories/"
     assert len(client.get(f"{url}?limit=1000").json()["results"]) == 100
     assert len(client.get(f"{url}?limit=0").json()["results"]) == 1
     assert len(client.get(url).json()["results"]) == 50
@@ -192,10 +192,11 @@ def test_signatories_limit_is_capped(client, letter):
 )
 def test_signatories_bad_parameters_are_400(client, letter, query, field):
     """Malformed query parameters answer 400 with a JSON reason, never 500."""
-    response = client.get(f"/api/letters/{letter.slug}/signatories/?{query}")
+    response = client.get(f"{API}/letters/{letter.slug}/signatories/?{query}")
     assert response.status_code == 400
     body = response.json()
-    assert body["detail"] and body["field"] == field
+    assert body["detail"] and field in body["errors"]
+    assert response["Content-Type"] == "application/problem+json"
 
 
 # Writing
@@ -266,6 +267,9 @@ def test_post_without_is_public_is_not_listed(client, letter, payload):
         ({"contact_name": None}, "contact_name"),
         ({"organisation_type": "cult"}, "organisation_type"),
         ({"website": "javascript:alert(1)"}, "website"),
+        ({"newsletter": 0}, "newsletter"),
+        ({"is_public": "on"}, "is_public"),
+        ({"consent": "yes"}, "consent"),
     ],
 )
 def test_post_bad_input_gives_field_errors(client, letter, payload, change, field):
@@ -321,7 +325,7 @@ def test_post_malformed_json_is_400(client, letter, body):
 def test_post_empty_json_body_is_400(client, letter):
     """A JSON request without a body answers 400."""
     response = client.post(
-        f"/api/letters/{letter.slug}/signatures/",
+        f"{API}/letters/{letter.slug}/signatures/",
         data=b"",
         content_type="application/json",
         CONTENT_TYPE="application/json",  # the test client drops it for no data
@@ -342,7 +346,7 @@ def test_post_needs_json_content_type(client, letter, payload, content_type):
 
 def test_post_multipart_form_is_415(client, letter, payload):
     """A browser form post to the API answers 415."""
-    response = client.post(f"/api/letters/{letter.slug}/signatures/", payload)
+    response = client.post(f"{API}/letters/{letter.slug}/signatures/", payload)
     assert response.status_code == 415
 
 
@@ -401,7 +405,7 @@ def test_post_unknown_letter_is_404(client, payload):
 
 def test_get_on_the_signatures_endpoint_is_405(client, letter):
     """The write endpoint accepts only POST."""
-    assert client.get(f"/api/letters/{letter.slug}/signatures/").status_code == 405
+    assert client.get(f"{API}/letters/{letter.slug}/signatures/").status_code == 405
 
 
 def test_post_rate_limited_per_ip_is_429(client, letter, payload, settings):
@@ -431,11 +435,11 @@ def test_post_rate_limited_per_email_across_ips(client, letter, payload, setting
 def test_cors_allows_reads_not_writes(client, letter):
     """GET carries CORS headers; the preflight for POST does not allow it."""
     origin = {"HTTP_ORIGIN": "https://partner.example"}
-    response = client.get("/api/letters/", **origin)
+    response = client.get(f"{API}/letters/", **origin)
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in response
     preflight = client.options(
-        f"/api/letters/{letter.slug}/signatures/",
+        f"{API}/letters/{letter.slug}/signatures/",
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
         HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type",
         **origin,
@@ -457,7 +461,7 @@ def test_widget_shows_the_count_and_can_be_framed(client, letters_page, letter):
     """The counter widget shows the count and may be embedded by any site."""
     SignatureFactory.create_batch(4, letter=letter, status="confirmed")
     services.letter_recount(letter=letter)
-    response = client.get(f"/api/letters/{letter.slug}/widget/")
+    response = client.get(f"{API}/letters/{letter.slug}/widget/")
     assert response.status_code == 200
     assert re.search(r"<strong>4</strong>\s*signatures", response.text)
     assert 'max="10" value="4"' in response.text
@@ -466,40 +470,213 @@ def test_widget_shows_the_count_and_can_be_framed(client, letters_page, letter):
     assert "frame-ancestors *" in response["Content-Security-Policy"]
 
 
-def api_routes() -> set[str]:
-    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
-    return {
-        "/api/" + str(p.pattern).replace("<slug:slug>", "{slug}")
-        for p in api.url_patterns
-    }
+# Versions, problem details, caching
 
 
-def test_schema_file_parses_and_documents_every_api_path():
-    """signatories/openapi.json is OpenAPI 3.1 and lists every route of the API."""
-    path = Path(django_settings.BASE_DIR) / "signatories" / "openapi.json"
-    spec = json.loads(path.read_text())
-    assert spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) == api_routes()
-    assert "/api/letters/{slug}/widget/" in spec["paths"]
-    assert set(spec["paths"]["/api/letters/{slug}/signatures/"]) == {"post"}
+@pytest.mark.parametrize(
+    "suffix", ["", "{slug}/", "{slug}/signatories/", "{slug}/widget/"]
+)
+def test_unversioned_paths_answer_as_v1(client, letter, suffix):
+    """/api/letters/... (embedded widgets) answers exactly as /api/v1/letters/..."""
+    path = "letters/" + suffix.format(slug=letter.slug)
+    old, new = client.get(f"/api/{path}"), client.get(f"/api/v1/{path}")
+    assert old.status_code == new.status_code == 200
+    assert old.content == new.content
+    assert old["Content-Type"] == new["Content-Type"]
 
 
-def test_schema_references_resolve():
-    """Every $ref in the schema points at a defined component."""
-    path = Path(django_settings.BASE_DIR) / "signatories" / "openapi.json"
-    text = path.read_text()
-    spec = json.loads(text)
-    for ref in set(re.findall(r'"\$ref":\s*"#/([^"]+)"', text)):
-        node = spec
-        for part in ref.split("/"):
-            node = node[part]
-        assert node, ref
+def test_unversioned_post_signs_as_v1(client, letter, payload):
+    """The old write path still signs."""
+    response = client.post(
+        f"/api/letters/{letter.slug}/signatures/",
+        data=json.dumps(payload),
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    assert Signature.objects.count() == 1
 
 
-def test_schema_is_served(client):
-    """/api/schema/ serves the OpenAPI document as JSON."""
-    response = client.get("/api/schema/")
+def assert_problem(response, status):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
+    return body
+
+
+def test_field_errors_are_problem_details(client, letter, payload):
+    """Invalid input is a 400 problem with `errors` per field."""
+    body = assert_problem(post_json(client, letter.slug, payload | {"country": 7}), 400)
+    assert body["title"] == "Bad Request"
+    assert list(body["errors"]) == ["country"]
+
+
+def test_closed_unknown_and_wrong_type_are_problem_details(client, payload):
+    """409, 404 and 415 answer problem details."""
+    closed = LetterFactory(signing_closes=timezone.now() - timedelta(hours=1))
+    assert_problem(post_json(client, closed.slug, payload), 409)
+    assert_problem(post_json(client, "nope", payload), 404)
+    assert_problem(
+        post_json(client, closed.slug, payload, content_type="text/plain"), 415
+    )
+
+
+def test_rate_limited_answer_says_when_to_retry(client, letter, payload, settings):
+    """429 is a problem with Retry-After: the window of the limit, in seconds."""
+    settings.SIGNATURE_RATE_IP = "1/m"
+    settings.SIGNATURE_RATE_EMAIL = "5/h"
+    post_json(client, letter.slug, payload)
+    response = post_json(client, letter.slug, payload)
+    assert_problem(response, 429)
+    assert response["Retry-After"] == "3600"
+
+
+def test_wrong_method_is_405_problem_with_allow(client, letter):
+    """A wrong method answers 405 problem details naming the allowed ones."""
+    response = client.delete(f"{API}/letters/{letter.slug}/")
+    assert_problem(response, 405)
+    assert response["Allow"] == "GET"
+    response = client.get(f"{API}/letters/{letter.slug}/signatures/")
+    assert_problem(response, 405)
+    assert response["Allow"] == "POST"
+
+
+def test_oversized_body_is_413(client, letter, payload, settings):
+    """A body over the upload limit answers 413, not 400 or 500."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_json(client, letter.slug, payload | {"comment": "x" * 2000})
+    assert_problem(response, 413)
+    assert not Signature.objects.exists()
+
+
+def test_server_error_is_a_problem_without_a_trace(letter, monkeypatch, settings):
+    """An unexpected exception answers a 500 problem, no stack trace, even in debug."""
+    from django.test import Client
+
+    from signatories import api
+
+    def broken(**kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(api.selectors, "letter_signature_count", broken)
+    client = Client(raise_request_exception=False)
+    for debug in (False, True):
+        settings.DEBUG = debug
+        response = client.get(f"{API}/letters/{letter.slug}/")
+        assert_problem(response, 500)
+        assert b"secret internals" not in response.content
+        assert b"Traceback" not in response.content
+
+
+def test_post_needs_no_csrf_token(letter, payload):
+    """Partner sites post without cookies or a CSRF token."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert post_json(client, letter.slug, payload).status_code == 202
+
+
+@pytest.mark.parametrize(
+    "suffix", ["", "{slug}/", "{slug}/signatories/", "{slug}/widget/"]
+)
+def test_reads_send_etag_and_answer_304(client, letter, suffix):
+    """Reads carry ETag and Cache-Control; If-None-Match with it answers 304."""
+    url = f"{API}/letters/" + suffix.format(slug=letter.slug)
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    SignatureFactory(letter=letter, status="confirmed")
+    services.letter_recount(letter=letter)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_errors_are_not_cached_publicly(client, letter):
+    """A 404 or 400 carries no public Cache-Control or ETag; a 200 does."""
+    for url in (
+        f"{API}/letters/nope/",
+        f"{API}/letters/{letter.slug}/signatories/?type=x",
+    ):
+        response = client.get(url)
+        assert response.status_code in (400, 404)
+        assert "public" not in response.get("Cache-Control", "")
+        assert "ETag" not in response
+
+
+def test_request_body_model_has_the_form_fields():
+    """The API accepts exactly the form's fields (bar the logo): one field list."""
+    from signatories.api import SignatureIn
+    from signatories.forms import SignatureForm
+
+    assert set(SignatureIn.model_fields) == set(SignatureForm.base_fields) - {"logo"}
+
+
+# Schema and docs
+
+
+def test_schema_is_served_and_valid_openapi(client):
+    """/api/v1/openapi.json is valid OpenAPI 3.1; /api/schema/ serves the same."""
+    from openapi_spec_validator import validate
+
+    response = client.get(f"{API}/openapi.json")
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
     spec = response.json()
-    assert set(spec["paths"]) == api_routes()
+    validate(spec)
+    assert spec["openapi"].startswith("3.1")
+    assert client.get("/api/schema/").json() == spec
+
+
+def test_schema_documents_every_route_of_the_api(client):
+    """Every operation URL of the API (v1 and alias) is a path of the schema."""
+    spec = client.get(f"{API}/openapi.json").json()
+    expected = set()
+    for version in ("/api/v1", "/api"):
+        expected |= {
+            f"{version}/letters/",
+            f"{version}/letters/{{slug}}/",
+            f"{version}/letters/{{slug}}/signatories/",
+            f"{version}/letters/{{slug}}/signatures/",
+            f"{version}/letters/{{slug}}/widget/",
+        }
+    assert set(spec["paths"]) == expected
+    assert set(spec["paths"]["/api/v1/letters/{slug}/signatures/"]) == {"post"}
+    assert spec["paths"]["/api/letters/"]["get"]["deprecated"] is True
+
+
+def test_every_error_response_is_documented_as_problem_details(client):
+    """Each operation documents its 4xx answers as application/problem+json."""
+    spec = client.get(f"{API}/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            errors = {c: r for c, r in operation["responses"].items() if c >= "400"}
+            assert errors or path.endswith("/letters/"), (method, path)
+            for response in errors.values():
+                assert list(response["content"]) == ["application/problem+json"]
+    problem_schema = spec["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail"} <= set(problem_schema["required"])
+
+
+def test_docs_page_loads_only_our_own_assets(client):
+    """/api/v1/docs/ is Swagger UI from our static files, under the strict CSP."""
+    from django.contrib.staticfiles import finders
+
+    response = client.get(f"{API}/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
+    for asset in assets:
+        assert asset.startswith(django_settings.STATIC_URL) or asset.startswith(
+            "/static/"
+        ), asset
+        assert finders.find(asset.split("/static/", 1)[1]), asset
+    assert "<script>" not in html  # no inline script: CSP script-src 'self' holds
+    assert '"validatorUrl": null' in html  # no call to the public validator
+    assert "script-src 'self'" in response["Content-Security-Policy"]

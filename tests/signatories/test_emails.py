@@ -138,3 +138,24 @@ def test_confirm_email_carries_none_of_the_submitters_text(letter):
     )
     assert "Stop the raids" in message.body
     assert "If it was not you" in message.body and "If it was not you" in html
+
+
+def test_already_signed_email_words_the_signers_kind(letter):
+    """An organisation's notice names it; an individual's says "personal"."""
+    for_org = SignatureFactory(
+        letter=letter, status="confirmed", organisation="Kestrel Press"
+    )
+    individual = SignatureFactory(
+        letter=letter,
+        status="confirmed",
+        kind="individual",
+        organisation="",
+        contact_name="Olena Petrenko",
+    )
+    org_message = signature_email(for_org)
+    assert "on behalf of Kestrel Press" in org_message.body
+    person = signature_email(individual)
+    assert "on behalf of" not in person.body
+    assert "Your personal signature is already confirmed" in person.body
+    [(html, _mimetype)] = person.alternatives
+    assert "on behalf of" not in html and "personal signature" in html

@@ -1,6 +1,11 @@
+import re
+
 import pytest
+from django.template import Context, Template
+from django.utils import translation
 
 from signatories import services
+from signatories.countries import country_choices
 from signatories.forms import RejectForm, ResendForm, SignatureForm
 from tests.factories import LetterFactory
 
@@ -222,3 +227,62 @@ def test_address_without_a_canonical_form_is_a_form_error(letter, sign_data, ema
     resend = ResendForm({"contact_email": email})
     assert not resend.is_valid()
     assert "contact_email" in resend.errors
+
+
+def test_country_has_an_empty_first_choice_and_is_required(letter, sign_data):
+    """No country is pre-selected; leaving it empty is a field error."""
+    bound = form(letter, sign_data | {"country": ""})
+    assert not bound.is_valid()
+    assert "country" in bound.errors
+    html = str(SignatureForm(letter=letter)["country"])
+    options = re.findall(r"<option [^>]*>", html)
+    assert options[0].startswith('<option value=""')
+    assert not [option for option in options[1:] if "selected" in option]
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after", "last"),
+    [
+        ("ru", "Австрия", "Германия", "Япония"),
+        ("uk", "Єгипет", "Ізраїль", "Японія"),
+        ("de", "Ägypten", "Albanien", "Zypern"),
+    ],
+)
+def test_country_names_are_in_the_page_language_and_its_order(
+    letter, language, before, after, last
+):
+    """Country names follow the active language and sort by its alphabet."""
+    with translation.override(language):
+        html = str(SignatureForm(letter=letter)["country"])
+    names = re.findall(r"<option value=\"[A-Z]{2}\"[^>]*>([^<]+)</option>", html)
+    assert len(names) > 240
+    assert names.index(before) < names.index(after)
+    assert names[-1] == last
+
+
+def test_country_choices_sort_cyrillic_by_alphabet():
+    """Russian names sort in alphabet order, not by an ASCII transliteration."""
+    names = [name for _code, name in country_choices("ru")]
+    assert names == sorted(names, key=lambda n: n.lower().replace("ё", "е"))
+
+
+def test_required_fields_are_all_marked(letter):
+    """Organisation name, type and consent carry "(required)" like the others."""
+    html = Template('{% include "signatories/_form_fields.html" %}').render(
+        Context({"form": SignatureForm(letter=letter)})
+    )
+    for field in ("organisation", "organisation_type", "consent", "country"):
+        label = re.search(rf'<label for="id_{field}">(.*?)</label>', html, re.S)
+        assert label and "(required)" in label.group(1), field
+    label = re.search(r'<label for="id_website">(.*?)</label>', html, re.S)
+    assert "required" not in label.group(1)
+
+
+def test_organisation_fields_say_for_whom_where_individuals_sign():
+    """Where individuals may sign, organisation fields say who must fill them."""
+    letter = LetterFactory(allow_individuals=True)
+    html = Template('{% include "signatories/_form_fields.html" %}').render(
+        Context({"form": SignatureForm(letter=letter)})
+    )
+    label = re.search(r'<label for="id_organisation">(.*?)</label>', html, re.S)
+    assert "(required for organisations)" in label.group(1)

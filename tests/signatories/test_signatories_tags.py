@@ -131,7 +131,7 @@ def test_country_and_type_filters(client, letters_page, letter):
     html = letter_page(client, letter)
     select = re.search(r'<select id="filter-country".*?</select>', html, re.S)
     options = re.findall(r'<option value="([A-Z]{2})"', select.group(0))
-    assert options == ["DE", "GE", "UA"]
+    assert options == ["GE", "DE", "UA"]  # Georgia, Germany, Ukraine: by name
     assert '<option value="UA" selected>' in letter_page(client, letter, "?country=UA")
 
 
@@ -269,3 +269,14 @@ def test_letter_page_does_not_count_signature_rows(client, letters_page, letter)
         if "COUNT(" in q["sql"].upper() and "signatories_signature" in q["sql"]
     ]
     assert counting == []
+
+
+def test_country_filter_is_sorted_by_translated_name(client, letters_page, letter):
+    """The filter above "Who signed" lists countries by name in the page language."""
+    for code in ("AT", "DE", "UA"):
+        SignatureFactory(letter=letter, status="confirmed", country=code)
+    html = client.get(f"/de/letters/{letter.slug}/").text
+    select = html[html.index('id="filter-country"') :]
+    select = select[: select.index("</select>")]
+    labels = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)<', select)
+    assert labels == ["Deutschland", "Österreich", "Ukraine"]

@@ -657,3 +657,72 @@ def test_one_mailbox_signs_once_under_any_spelling(client, letter, sign_data):
     signature = Signature.objects.get()
     assert signature.email_normalised == "olenak@gmail.com"
     assert signature.contact_email == "olena.k@gmail.com"
+
+
+def test_confirm_pages_word_an_individual_signature(client):
+    """An individual confirms and is thanked in their own name, not "on behalf of"."""
+    letter = LetterFactory(allow_individuals=True)
+    signature = SignatureFactory(
+        letter=letter, kind="individual", organisation="", contact_name="Olena P"
+    )
+    location = follow_link(client, confirm_url(signature))
+    page = client.get(location).text
+    assert "in your own name" in page and "on behalf of" not in page
+    done = client.post(location).text
+    assert "You signed" in done and "in your own name" in done
+    assert "on behalf of" not in done
+
+
+def test_confirmed_page_names_the_organisation(client, letter):
+    """An organisation's confirmation says on whose behalf it signed."""
+    signature = SignatureFactory(letter=letter, organisation="Kestrel Press")
+    done = client.post(follow_link(client, confirm_url(signature))).text
+    assert "on behalf of Kestrel Press" in done
+
+
+def test_form_introduction_follows_who_may_sign(client, letters_page):
+    """Where individuals may sign, the introduction says so; otherwise organisations."""
+    both = LetterFactory(allow_individuals=True)
+    orgs = LetterFactory()
+    assert "Organisations and individuals sign here" in client.get(sign_url(both)).text
+    page = client.get(f"/en/letters/{both.slug}/").text
+    assert "Organisations and individuals sign here" in page
+    page = client.get(f"/en/letters/{orgs.slug}/").text
+    assert "Organisations sign here" in page
+    assert "individuals sign here" not in page
+
+
+def test_approval_is_announced_before_signing(client, letters_page):
+    """On a letter that needs approval, the letter page and form say so up front."""
+    letter = LetterFactory(requires_approval=True)
+    for url in (f"/en/letters/{letter.slug}/", sign_url(letter)):
+        assert "An editor reviews each signature" in client.get(url).text
+    plain = LetterFactory()
+    for url in (f"/en/letters/{plain.slug}/", sign_url(plain)):
+        assert "An editor reviews" not in client.get(url).text
+
+
+def test_rate_limited_sign_form_keeps_what_was_typed(
+    client, letter, sign_data, settings
+):
+    """The 429 re-shows the form with the typed data and says when to try again."""
+    settings.SIGNATURE_RATE_IP = "1/h"
+    settings.SIGNATURE_RATE_EMAIL = "5/h"
+    first = sign_data | {"contact_email": "a@kestrel.example"}
+    assert client.post(sign_url(letter), first).status_code == 302
+    typed = sign_data | {
+        "contact_email": "b@kestrel.example",
+        "comment": "Count us in",
+        "logo": upload(image_bytes()),
+    }
+    response = client.post(sign_url(letter), typed)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    html = response.text
+    assert "Too many attempts" in html and "try again in 60 minutes" in html
+    assert 'value="Kestrel Rights Alliance"' in html
+    assert 'value="b@kestrel.example"' in html
+    assert "Count us in</textarea>" in html
+    assert '<option value="UA" selected>' in html
+    assert "The logo cannot be kept" in html
+    assert Signature.objects.count() == 1

@@ -17,7 +17,7 @@ from django.utils import timezone
 from djangocms_versioning.constants import DRAFT
 from djangocms_versioning.models import Version
 
-from campaign.demo import content
+from campaign import demo
 from pages.models import Letter, PublicationStatus, Recommendation, Update
 from pages.services import recommendation_set_status
 from signatories.models import Signature, SignatureStatus
@@ -46,15 +46,16 @@ class Command(BaseCommand):
         if site.domain != host:
             site.domain, site.name = host, "Open Letters"
             site.save()
+        letter_data = demo.letters()
         with transaction.atomic():
-            letters = [self._letter(data) for data in content.LETTERS]
-            for data in content.SITE_UPDATES:
+            letters = [self._letter(data) for data in letter_data]
+            for data in demo.site_updates():
                 self._update(None, data)
         with transaction.atomic():
             self._pages(editor, letters)
         with transaction.atomic():
-            for letter in letters:
-                self._signatories(letter, content.DEMO_SIGNATORIES.get(letter.slug, []))
+            for letter, data in zip(letters, letter_data, strict=True):
+                self._signatories(letter, data["signatories"])
         mark_urlconf_as_changed()
         self.stdout.write(
             self.style.SUCCESS(
@@ -155,6 +156,7 @@ class Command(BaseCommand):
             apphook="LettersApphook",
             apphook_namespace="letters",
         )
+        intro = demo.home_intro()
         for language in LANGUAGES:
             page_content = PageContent.admin_manager.get(page=home, language=language)
             placeholder = page_content.get_placeholders().get(slot="content")
@@ -162,7 +164,7 @@ class Command(BaseCommand):
                 placeholder,
                 "TextPlugin",
                 language,
-                body=content.HOME_INTRO.get(language, content.HOME_INTRO["en"]),
+                body=intro.get(language, intro["en"]),
             )
             for letter in letters:
                 add_plugin(placeholder, "LetterTeaserPlugin", language, letter=letter)
