@@ -57,19 +57,19 @@ def fill(letter, rows: int) -> None:
         "letter_id, kind, status, organisation, website, country, organisation_type, "
         "contact_name, contact_role, contact_email, email_normalised, logo, comment, "
         "is_public, newsletter, language, created_at, rejection_reason, "
-        "emails_requested, emails_sent, email_error"
+        "public_id"
     )
     values = (
         "{letter}, 'organisation', 'confirmed', 'Org ' || n, 'https://org' || n || "
         "'.example', CASE WHEN n %% 3 = 0 THEN 'UA' ELSE 'DE' END, 'ngo', 'Name', "
         "'Role', 'c' || n || '@org.example', 'c' || n || '@org.example', '', '', "
-        "n %% 10 <> 0, false, 'en', {now}, '', 1, 1, ''"
+        "n %% 10 <> 0, false, 'en', {now}, '', {uuid}"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT "
-                + values.format(letter=letter.pk, now="now()")
+                + values.format(letter=letter.pk, now="now()", uuid="gen_random_uuid()")
                 + " FROM generate_series(1, %s) AS n",
                 [rows],
             )
@@ -78,7 +78,11 @@ def fill(letter, rows: int) -> None:
             cursor.execute(
                 f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
                 f"WHERE n < %s) INSERT INTO {table} ({columns}) SELECT "
-                + values.format(letter=letter.pk, now="datetime('now')")
+                + values.format(
+                    letter=letter.pk,
+                    now="datetime('now')",
+                    uuid="lower(hex(randomblob(16)))",
+                )
                 + " FROM seq",
                 [rows],
             )

@@ -329,11 +329,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# An owed email older than this is queued again by the outbox sweep.
+# A queued email not claimed after this is queued again by the outbox sweep.
 OUTBOX_MIN_AGE_SECONDS = env.int("OUTBOX_MIN_AGE_SECONDS", default=120)
+# A worker's claim on an email it is sending; longer than a send can take (the task
+# time limit), so only a dead worker's claim expires.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
-    "requeue-unsent-confirmations": {
-        "task": "signatories.tasks.requeue_unsent_confirmations",
+    "outbox-sweep": {
+        "task": "signatories.tasks.outbox_sweep",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
     "review-digest": {
@@ -362,7 +365,8 @@ SIGNATURE_REJECTED_RETENTION_DAYS = env.int(
     "SIGNATURE_REJECTED_RETENTION_DAYS", default=30
 )
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
-EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=6)
+# Owed emails are never abandoned: the delay doubles up to this cap.
+EMAIL_RETRY_MAX_BACKOFF = env.int("EMAIL_RETRY_MAX_BACKOFF", default=3600)
 SIGNATURE_RATE_IP = env("SIGNATURE_RATE_IP", default="10/h")
 SIGNATURE_RATE_EMAIL = env("SIGNATURE_RATE_EMAIL", default="5/h")
 # Its own alias: counters fall back to a per-process store while Redis is away

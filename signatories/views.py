@@ -1,5 +1,7 @@
 """HTML views for signing. They parse input, call one service, and render."""
 
+import base64
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -17,7 +19,6 @@ from . import selectors, services
 from .forms import ResendForm, SignatureForm
 from .http import etag_for, not_modified, revalidate
 from .ratelimits import client_ip, signing_rate_limited
-from .tokens import confirm_token, withdraw_token
 
 LINK_TOKEN = "link"  # stands in for the real token once it is in the session
 
@@ -125,10 +126,10 @@ def resend(request, slug: str):
     return render(request, "signatories/resend.html", {"letter": letter, "form": form})
 
 
-def _token_from_session(request, *, key: str, signature_id: int, token: str):
+def _token_from_session(request, *, key: str, link_id, token: str):
     """Move the token from the URL into the session (no Referer leak), like Django's
     password reset. Returns (redirect, None) first, then (None, token)."""
-    session_key = f"signatories-{key}-{signature_id}"
+    session_key = f"signatories-{key}-{link_id}"
     if token != LINK_TOKEN:
         request.session[session_key] = token
         # Only the last segment: the token may also occur earlier in the path.
@@ -137,86 +138,95 @@ def _token_from_session(request, *, key: str, signature_id: int, token: str):
     return None, request.session.get(session_key)
 
 
-def _signature_or_none(signature_id: int):
-    from .models import Signature
+def _link_response(request, result: services.LinkResult, *, page: str):
+    """Render what a confirm or withdraw link leads to, other than success."""
+    Outcome = services.LinkOutcome
+    if result.outcome == Outcome.UNPUBLISHED:
+        return render(
+            request,
+            "signatories/link_unpublished.html",
+            {"signature": result.signature},
+            status=410,
+        )
+    if result.outcome == Outcome.OPEN:
+        context = {"letter": result.letter, "signature": result.signature}
+        return render(request, page, context | _logo_context(result.signature))
+    # Only a genuine (but expired) token learns which letter it belongs to; a
+    # wrong or missing one gets the same page whatever the signature's state.
+    letter = result.letter if result.outcome == Outcome.EXPIRED else None
+    return render(
+        request,
+        "signatories/link_invalid.html",
+        {"letter": letter, "form": ResendForm()},
+        status=400,
+    )
 
-    return Signature.objects.select_related("letter").filter(pk=signature_id).first()
+
+def _logo_context(signature) -> dict:
+    # A pending logo is not served publicly: show the confirmer theirs inline.
+    if not signature.logo:
+        return {}
+    try:
+        with signature.logo.open("rb") as handle:
+            data = base64.b64encode(handle.read()).decode()
+    except OSError:
+        return {}
+    return {"logo_data_uri": f"data:image/png;base64,{data}"}
+
+
+def _listing_choice(request) -> bool | None:
+    # The confirm form carries the listing choice; an older form does not.
+    if "listing" not in request.POST:
+        return None
+    return request.POST.get("is_public") == "on"
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def confirm(request, signature_id: int, token: str):
+def confirm(request, token: str, public_id=None, signature_id=None):
+    link_id = public_id or signature_id
     response, token = _token_from_session(
-        request, key="confirm", signature_id=signature_id, token=token
+        request, key="confirm", link_id=link_id, token=token
     )
     if response:
         return response
-    signature = _signature_or_none(signature_id)
-    if signature and signature.status in services.CONFIRMED_STATES:
-        return render(
-            request,
-            "signatories/confirmed.html",
-            {"letter": signature.letter, "signature": signature},
-        )
-    if not confirm_token.check_token(signature, token):
-        letter = signature.letter if signature else None
-        return render(
-            request,
-            "signatories/link_invalid.html",
-            {"letter": letter, "form": ResendForm()},
-            status=400,
-        )
+    ref = {"public_id": public_id, "signature_id": signature_id, "token": token}
     if request.method == "GET":
-        return render(
-            request,
-            "signatories/confirm.html",
-            {"letter": signature.letter, "signature": signature},
-        )
-    confirmed = services.signature_confirm(signature_id=signature_id, token=token)
-    if confirmed is None:
-        return render(
-            request,
-            "signatories/link_invalid.html",
-            {"letter": signature.letter, "form": ResendForm()},
-            status=400,
-        )
-    request.session.pop(f"signatories-confirm-{signature_id}", None)
+        result = services.signature_confirm_check(**ref)
+    else:
+        result = services.signature_confirm(**ref, is_public=_listing_choice(request))
+    if result.outcome != services.LinkOutcome.DONE:
+        return _link_response(request, result, page="signatories/confirm.html")
+    if request.method == "POST":
+        request.session.pop(f"signatories-confirm-{link_id}", None)
     return render(
         request,
         "signatories/confirmed.html",
-        {"letter": confirmed.letter, "signature": confirmed},
+        {"letter": result.letter, "signature": result.signature},
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def withdraw(request, signature_id: int, token: str):
+def withdraw(request, token: str, public_id=None, signature_id=None):
+    link_id = public_id or signature_id
     response, token = _token_from_session(
-        request, key="withdraw", signature_id=signature_id, token=token
+        request, key="withdraw", link_id=link_id, token=token
     )
     if response:
         return response
-    signature = _signature_or_none(signature_id)
-    if not withdraw_token.check_token(signature, token):
-        letter = signature.letter if signature else None
-        return render(
-            request,
-            "signatories/link_invalid.html",
-            {"letter": letter, "form": ResendForm()},
-            status=400,
-        )
+    ref = {"public_id": public_id, "signature_id": signature_id, "token": token}
     if request.method == "GET":
-        return render(
-            request,
-            "signatories/withdraw.html",
-            {"letter": signature.letter, "signature": signature},
-        )
-    services.signature_withdraw(signature_id=signature_id, token=token)
-    request.session.pop(f"signatories-withdraw-{signature_id}", None)
+        result = services.signature_withdraw_check(**ref)
+        return _link_response(request, result, page="signatories/withdraw.html")
+    result = services.signature_withdraw(**ref)
+    if result.outcome != services.LinkOutcome.DONE:
+        return _link_response(request, result, page="signatories/withdraw.html")
+    request.session.pop(f"signatories-withdraw-{link_id}", None)
     messages.success(
         request, _("Your signature was withdrawn and your details erased.")
     )
-    url = signature.letter.get_absolute_url() or reverse("pages-root")
+    url = result.letter.get_absolute_url() or reverse("pages-root")
     return redirect(url)
 
 

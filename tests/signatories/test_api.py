@@ -210,7 +210,9 @@ def test_post_new_and_repeat_answer_the_same(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    """New and repeat signatures get identical 202 bodies; one row, two emails."""
+    """New and repeat signatures get identical 202 bodies; one row, two emails.
+
+    While pending, the newest submission's details win (issue 11.1)."""
     with django_capture_on_commit_callbacks(execute=True):
         first = post_json(client, letter.slug, payload)
     with django_capture_on_commit_callbacks(execute=True):
@@ -223,7 +225,7 @@ def test_post_new_and_repeat_answer_the_same(
     assert first.content == second.content
     assert first.json()["status"] == "accepted"
     signature = Signature.objects.get()
-    assert signature.organisation == "Kestrel Rights Alliance"
+    assert signature.organisation == "X"
     assert signature.status == "pending"
     assert len(mailoutbox) == 2
 

@@ -102,7 +102,7 @@ def test_sign_in_russian_records_the_language(
 
 
 def test_sign_post_twice_looks_the_same(client, letter, sign_data):
-    """A repeat submission gives the same redirect and keeps one unchanged row."""
+    """A repeat submission gives the same redirect and keeps one row (newest wins)."""
     first = client.post(sign_url(letter), sign_data)
     second = client.post(
         sign_url(letter),
@@ -112,7 +112,7 @@ def test_sign_post_twice_looks_the_same(client, letter, sign_data):
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Signature.objects.count() == 1
-    assert Signature.objects.get().organisation == "Kestrel Rights Alliance"
+    assert Signature.objects.get().organisation == "Changed"
 
 
 @pytest.mark.parametrize(
@@ -323,15 +323,16 @@ def test_confirm_on_approval_letter_says_an_editor_reviews(client):
     assert letter_signature_count(letter=letter) == 0
 
 
-def test_confirm_with_tampered_token_offers_a_new_link(client, letter):
-    """A bad link answers 400 with the 'send me a new link' form, never 500."""
+def test_confirm_with_tampered_token_answers_400_without_naming_the_letter(
+    client, letter
+):
+    """A bad link answers 400, never 500, and says nothing about the signature."""
     signature = SignatureFactory(letter=letter)
     location = follow_link(client, confirm_url(signature, "abc-123"))
     page = client.get(location)
     assert page.status_code == 400
     assert "This link does not work" in page.text
-    assert f'action="/en/sign/{letter.slug}/new-link/"' in page.text
-    assert 'name="contact_email"' in page.text
+    assert letter.slug not in page.text
     assert client.post(location).status_code == 400
     assert Signature.objects.get().status == SignatureStatus.PENDING
 
@@ -619,6 +620,19 @@ def test_logo_of_unknown_signature_is_404(client):
     """Unknown and absurd ids answer 404."""
     assert client.get("/en/sign/logo/999999.png").status_code == 404
     assert client.get(f"/en/sign/logo/{10**30}.png").status_code == 404
+
+
+def test_confirm_page_on_an_unpublished_letter_says_nothing_counts(client, letter):
+    """A valid link on an unpublished letter answers a clear page, confirms nothing."""
+    signature = SignatureFactory(letter=letter)
+    location = follow_link(client, confirm_url(signature))
+    letter.status = "draft"
+    letter.save()
+    page = client.get(location)
+    assert page.status_code == 410
+    assert "This letter is not published" in page.text
+    assert client.post(location).status_code == 410
+    assert Signature.objects.get().status == SignatureStatus.PENDING
 
 
 def test_sign_with_an_invalid_idna_domain_is_a_form_error(client, letter, sign_data):
