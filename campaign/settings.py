@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "pages.caching.PublicCacheMiddleware",  # outside sessions: drops Vary: Cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.middleware.KeepUnprefixed404Middleware",  # outer: answers with the 404
     "django.middleware.locale.LocaleMiddleware",
@@ -74,7 +75,8 @@ MIDDLEWARE = [
     "cms.middleware.user.CurrentUserMiddleware",
     "cms.middleware.page.CurrentPageMiddleware",
     "cms.middleware.toolbar.ToolbarMiddleware",
-    "cms.middleware.language.LanguageCookieMiddleware",
+    # The CMS's language cookie, minus anonymous GETs (would defeat shared caches).
+    "pages.caching.SharedPageLanguageCookieMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"

@@ -22,6 +22,26 @@ def letter_get_public(*, slug: str, include_drafts: bool = False) -> Letter:
         raise Http404("No such letter.") from None
 
 
+def letter_get_public_plain(*, slug: str) -> Letter:
+    """The published letter with its translations only (for pages about it)."""
+    try:
+        return (
+            Letter.objects.published().prefetch_related("translations").get(slug=slug)
+        )
+    except Letter.DoesNotExist:
+        raise Http404("No such letter.") from None
+
+
+def letter_public_id(*, slug: str) -> int:
+    """The id of the published letter at ``slug`` (one indexed query), or Http404."""
+    letter_id = (
+        Letter.objects.published().filter(slug=slug).values_list("pk", flat=True)
+    ).first()
+    if letter_id is None:
+        raise Http404("No such letter.")
+    return letter_id
+
+
 def update_list_public(*, letter: Letter | None = None, limit: int | None = None):
     """Published updates, newest first: of one letter, or of all published ones."""
     updates = (

@@ -1,9 +1,12 @@
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 from parler import appsettings as parler_settings
 
-from . import selectors
+from . import caching, selectors
 
 
 def letter_list(request):
@@ -15,12 +18,47 @@ def letter_list(request):
 
 
 def letter_detail(request, slug: str):
+    """The letter page: shared-cacheable for anonymous readers, fresh for others."""
+    if caching.is_shared_request(request):
+        return _letter_detail_shared(request, slug)
+    response = _letter_detail_render(request, slug)
+    caching.mark_private(response)
+    return response
+
+
+def _letter_detail_shared(request, slug: str) -> HttpResponse:
+    # One indexed query decides publication (drafts 404 at once); the rendered page
+    # is then looked up under the letter's current version (pages/caching.py).
+    letter_id = selectors.letter_public_id(slug=slug)
+    version = caching.letter_cache_version(letter_id)
+    key = f"pages:letter-page:{letter_id}:{get_language()}:{version}"
+    html = cache.get(key)
+    if html is None:
+        response = _letter_detail_render(request, slug)
+        cache.set(key, response.content, _seconds_until_change(response.letter))
+    else:
+        response = HttpResponse(html)
+    caching.mark_public(response)
+    return response
+
+
+def _seconds_until_change(letter) -> int:
+    """Keep a copy no longer than until signing opens or closes (the page changes)."""
+    ttl = caching.PAGE_SERVER_TTL
+    now = timezone.now()
+    for moment in (letter.signing_opens, letter.signing_closes):
+        if moment and moment > now:
+            ttl = min(ttl, max(1, int((moment - now).total_seconds())))
+    return ttl
+
+
+def _letter_detail_render(request, slug: str) -> HttpResponse:
     letter = selectors.letter_get_public(
         slug=slug, include_drafts=request.user.is_staff
     )
     language = get_language()
     shown = letter_content_language(letter, language)
-    return render(
+    response = render(
         request,
         "pages/letter_detail.html",
         {
@@ -32,6 +70,8 @@ def letter_detail(request, slug: str):
             "content_language_name": get_language_info(shown)["name_translated"],
         },
     )
+    response.letter = letter
+    return response
 
 
 def letter_content_language(letter, language: str) -> str:

@@ -142,3 +142,28 @@ class LetterTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter}: {self.public_count}"
+
+
+class LetterCountryTally(models.Model):
+    """How many publicly listed organisations of a letter come from each country.
+
+    Kept in step by the services in the same transaction as ``LetterTally``, so the
+    country filter never runs a DISTINCT over a million signatures.
+    """
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="country_tallies"
+    )
+    country = models.CharField(max_length=2)
+    listed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("listed organisations per country")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "country"], name="letter_country_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter}: {self.country} {self.listed_count}"

@@ -21,9 +21,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from PIL import Image, ImageOps
 
+from pages.caching import letter_cache_bump
 from pages.models import Letter
 
 from .models import LetterTally, Signature, SignatureStatus, SignerKind
+from .tallies import country_tally_adjust, country_tally_rebuild, listed_country
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +66,12 @@ def is_counted(*, status: str, kind: str, letter: Letter) -> bool:
     return status == SignatureStatus.CONFIRMED and not needs_approval
 
 
-def _tally_adjust(*, letter_id: int, delta: int) -> None:
+def _tally_adjust(*, letter_id: int, delta: int, country: str = "") -> None:
     if not delta:
         return
+    # ``country``: tallies.listed_country(signature), read before any erasure.
+    country_tally_adjust(letter_id=letter_id, country=country, delta=delta)
+    transaction.on_commit(partial(letter_cache_bump, letter_id))
     LetterTally.objects.get_or_create(letter_id=letter_id)
     # Never below zero: a drifted tally (see letter_recount) must not fail a withdrawal.
     LetterTally.objects.filter(letter_id=letter_id).update(
@@ -226,7 +231,11 @@ def signature_confirm(*, signature_id: int, token: str) -> Signature | None:
         if is_counted(
             status=signature.status, kind=signature.kind, letter=signature.letter
         ):
-            _tally_adjust(letter_id=signature.letter_id, delta=1)
+            _tally_adjust(
+                letter_id=signature.letter_id,
+                delta=1,
+                country=listed_country(signature),
+            )
     return signature
 
 
@@ -271,12 +280,13 @@ def signature_withdraw(*, signature_id: int, token: str) -> bool:
         was_counted = is_counted(
             status=signature.status, kind=signature.kind, letter=signature.letter
         )
+        country = listed_country(signature)
         _erase(signature)
         signature.status = SignatureStatus.WITHDRAWN
         signature.withdrawn_at = timezone.now()
         signature.save()
         if was_counted:
-            _tally_adjust(letter_id=signature.letter_id, delta=-1)
+            _tally_adjust(letter_id=signature.letter_id, delta=-1, country=country)
     return True
 
 
@@ -317,7 +327,11 @@ def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
             after = is_counted(
                 status=signature.status, kind=signature.kind, letter=signature.letter
             )
-            _tally_adjust(letter_id=signature.letter_id, delta=int(after) - int(before))
+            _tally_adjust(
+                letter_id=signature.letter_id,
+                delta=int(after) - int(before),
+                country=listed_country(signature),
+            )
             changed += 1
     return changed
 
@@ -352,6 +366,8 @@ def letter_recount(*, letter: Letter) -> int:
         LetterTally.objects.update_or_create(
             letter=letter, defaults={"public_count": count}
         )
+        country_tally_rebuild(letter=letter)
+        transaction.on_commit(partial(letter_cache_bump, letter.pk))
     return count
 
 

@@ -164,13 +164,13 @@ def test_sign_empty_post_is_400(client, letter):
 def test_script_in_organisation_name_is_stored_as_text_and_escaped(
     client, letters_page, letter, sign_data, confirm
 ):
-    """Markup in a name is kept as typed and shown as text on the letter page."""
+    """Markup in a name is kept as typed and shown as text in the public list."""
     name = '<script>alert("x")</script> Kestrel'
     client.post(sign_url(letter), sign_data | {"organisation": name})
     signature = Signature.objects.get()
     assert signature.organisation == name
     confirm(signature)
-    page = client.get(f"/en/letters/{letter.slug}/").text
+    page = client.get(f"/en/sign/{letter.slug}/signatories/").text
     assert '<script>alert("x")</script>' not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Kestrel" in page
 

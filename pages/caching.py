@@ -1,0 +1,173 @@
+"""Caching of the anonymous letter page: the server-side copy and shared caches.
+
+The cache contract (docs/decisions.md):
+
+- An anonymous request (no session or messages cookie) gets a page a shared cache
+  may store: ``Cache-Control: public, max-age, stale-while-revalidate``, no
+  ``Set-Cookie``, no ``Vary: Cookie``. The signatory list is not part of it: it has
+  its own page that no shared cache stores, so a withdrawal never lingers.
+- Any other request (editors, a signer mid-flow) is rendered fresh and answered
+  ``private, no-cache``.
+- The server keeps the rendered anonymous page per (letter, language) under a
+  version that every write which changes the page moves: letter, recommendation
+  and update saves, the tally (``signatories`` bumps it on commit), CMS publishing
+  (menus). Nothing waits for a timeout to be correct on the server.
+"""
+
+import uuid
+
+from cms.middleware.language import LanguageCookieMiddleware
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.utils.cache import patch_cache_control
+from djangocms_versioning.signals import post_version_operation
+
+from .models import Letter, Recommendation, RecommendationStatusChange, Update
+
+# What shared caches may keep: short, so an edit or a new count reaches readers
+# quickly; stale-while-revalidate lets a front cache answer at once while it fetches.
+PAGE_MAX_AGE = 60
+PAGE_STALE_WHILE_REVALIDATE = 30
+# The server-side copy is invalidated by version, the timeout only bounds memory.
+PAGE_SERVER_TTL = 3600
+
+SITE_VERSION_KEY = "pages:site-version"
+MESSAGES_COOKIE = "messages"
+
+
+def _letter_version_key(letter_id: int) -> str:
+    return f"pages:letter-version:{letter_id}"
+
+
+def letter_cache_bump(letter_id: int) -> None:
+    """Invalidate every cached rendering of one letter (page and signatory list)."""
+    cache.set(_letter_version_key(letter_id), uuid.uuid4().hex[:12], None)
+
+
+def site_cache_bump() -> None:
+    """Invalidate every cached letter rendering (menus and CMS pages changed)."""
+    cache.set(SITE_VERSION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def letter_cache_version(letter_id: int) -> str:
+    """The current version of a letter's renderings (letter's and site's)."""
+    key = _letter_version_key(letter_id)
+    found = cache.get_many([key, SITE_VERSION_KEY])
+    missing = {}
+    for name in (key, SITE_VERSION_KEY):
+        if name not in found:
+            # Evicted or never set: any new value is as good as a bump.
+            found[name] = missing[name] = uuid.uuid4().hex[:12]
+    if missing:
+        cache.set_many(missing, None)
+    return f"{found[key]}.{found[SITE_VERSION_KEY]}"
+
+
+def is_shared_request(request) -> bool:
+    """True for a request whose answer may be shared: GET/HEAD, nobody's session."""
+    return request.method in ("GET", "HEAD") and not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or MESSAGES_COOKIE in request.COOKIES
+    )
+
+
+def mark_public(response, *, max_age: int = PAGE_MAX_AGE) -> None:
+    """Let shared caches store ``response`` (PublicCacheMiddleware finishes it)."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        stale_while_revalidate=PAGE_STALE_WHILE_REVALIDATE,
+    )
+    response.shared_cacheable = True
+
+
+def mark_private(response) -> None:
+    """Keep ``response`` out of shared caches and make browsers ask again."""
+    patch_cache_control(response, private=True, no_cache=True)
+
+
+class PublicCacheMiddleware:
+    """Finish a response marked public: drop ``Vary: Cookie``, refuse any cookie.
+
+    Sits before SessionMiddleware, which adds ``Vary: Cookie`` whenever a template
+    looked at ``request.user`` (the CMS toolbar does, even for anonymous visitors).
+    A marked response that still sets a cookie is made private instead: a shared
+    cache must never hand one visitor's cookie to the next.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(response, "shared_cacheable", False):
+            return response
+        if response.cookies or not is_shared_request(request):
+            del response["Cache-Control"]
+            mark_private(response)
+            return response
+        vary = [
+            v.strip()
+            for v in response.get("Vary", "").split(",")
+            if v.strip() and v.strip().lower() != "cookie"
+        ]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        elif "Vary" in response:
+            del response["Vary"]
+        return response
+
+
+class SharedPageLanguageCookieMiddleware(LanguageCookieMiddleware):
+    """django CMS's language cookie, except on anonymous GETs.
+
+    The CMS sets ``django_language`` on every response whose request lacks it, which
+    makes every public page uncacheable for shared caches. The language is in the
+    URL and the switcher's links carry it; Django's set_language view still sets the
+    cookie when a visitor chooses.
+    """
+
+    def process_response(self, request, response):
+        if is_shared_request(request):
+            return response
+        return super().process_response(request, response)
+
+
+def _bump_for(sender, instance, **kwargs) -> None:
+    letter_id = None
+    if isinstance(instance, Letter):
+        letter_id = instance.pk
+    elif isinstance(instance, Recommendation | Update):
+        letter_id = instance.letter_id
+    elif isinstance(instance, RecommendationStatusChange):
+        letter_id = (
+            Recommendation.objects.filter(pk=instance.recommendation_id)
+            .values_list("letter_id", flat=True)
+            .first()
+        )
+    else:  # a parler translation row
+        master = getattr(instance, "master", None)
+        if isinstance(master, Letter):
+            letter_id = master.pk
+        elif master is not None:
+            letter_id = getattr(master, "letter_id", None)
+    if letter_id:
+        letter_cache_bump(letter_id)
+
+
+def _bump_site(sender, **kwargs) -> None:
+    site_cache_bump()
+
+
+def connect() -> None:
+    """Bump the versions on every write that changes what a letter page shows."""
+    models = [Letter, Recommendation, Update, RecommendationStatusChange]
+    models += [m._parler_meta.root_model for m in (Letter, Recommendation, Update)]
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _bump_for, sender=model, dispatch_uid=f"pages.cache.{model.__name__}"
+            )
+    post_version_operation.connect(_bump_site, dispatch_uid="pages.cache.site")
