@@ -44,12 +44,19 @@ def letter_public_id(*, slug: str) -> int:
 
 def update_list_public(*, letter: Letter | None = None, limit: int | None = None):
     """Published updates, newest first: of one letter, or of all published ones."""
-    updates = (
-        Update.objects.published()
-        .exclude(letter__status=PublicationStatus.DRAFT)
-        .select_related("letter")
-        .prefetch_related("translations", "letter__translations")
+    updates = Update.objects.published().exclude(letter__status=PublicationStatus.DRAFT)
+    if letter is None:
+        updates = updates.select_related("letter").prefetch_related(
+            "translations", "letter__translations"
+        )
+        return updates[:limit] if limit else updates
+    # One letter's updates: reuse the letter already loaded (its translations too)
+    # instead of reading it and its translations again.
+    rows = list(
+        updates.filter(letter=letter).prefetch_related("translations")[:limit]
+        if limit
+        else updates.filter(letter=letter).prefetch_related("translations")
     )
-    if letter is not None:
-        updates = updates.filter(letter=letter)
-    return updates[:limit] if limit else updates
+    for update in rows:
+        update.letter = letter
+    return rows

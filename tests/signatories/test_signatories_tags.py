@@ -6,13 +6,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.template import Context, Template
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from signatories import services
-from signatories.models import SignatureStatus
 from signatories.filters import parse_cursor
+from signatories.models import SignatureStatus
 from signatories.selectors import letter_signatory_listing
 from tests.factories import LetterFactory, SignatureFactory
 
@@ -120,7 +119,7 @@ def test_approval_letter_lists_only_approved_organisations(client, letters_page)
 
 
 def test_country_and_type_filters(client, letters_page, letter):
-    """?country= and ?type= narrow the list; the filter offers used countries by name."""
+    """?country= and ?type= narrow the list; the filter offers countries by name."""
     for n, (country, kind) in enumerate(
         [("UA", "ngo"), ("UA", "media"), ("DE", "ngo"), ("GE", "union")]
     ):
@@ -278,3 +277,19 @@ def test_letter_page_does_not_count_signature_rows(client, letters_page, letter)
         if "COUNT(" in q["sql"].upper() and "signatories_signature" in q["sql"]
     ]
     assert counting == []
+
+
+def test_country_select_is_remembered_unbound_and_fresh_when_posted(
+    client, letter, sign_data
+):
+    """The empty form's country list is rendered once; a posted one keeps its choice."""
+    from signatories.templatetags import signatories_tags
+
+    signatories_tags._WIDGET_HTML.clear()
+    first = client.get(f"/en/sign/{letter.slug}/").text
+    assert len(signatories_tags._WIDGET_HTML) == 1
+    assert client.get(f"/en/sign/{letter.slug}/").text == first
+    invalid = sign_data | {"country": "UA", "organisation": ""}
+    html = client.post(f"/en/sign/{letter.slug}/", invalid).text
+    assert '<option value="UA" selected>' in html
+    assert len(signatories_tags._WIDGET_HTML) == 1

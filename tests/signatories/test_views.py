@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from signatories import services
@@ -619,3 +620,50 @@ def test_logo_of_unknown_signature_is_404(client):
     """Unknown and absurd ids answer 404."""
     assert client.get("/en/sign/logo/999999.png").status_code == 404
     assert client.get(f"/en/sign/logo/{10**30}.png").status_code == 404
+
+
+# The sign form's origin check (it carries no CSRF token: docs/decisions.md)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},
+    ],
+    ids=["neither", "cross-site", "same-site", "foreign-origin", "null", "lying"],
+)
+def test_sign_post_from_elsewhere_is_refused_with_a_403_page(
+    letter, sign_data, headers
+):
+    """A POST that a browser did not send from our own page stores nothing."""
+    client = Client(headers=headers)
+    response = client.post(sign_url(letter), sign_data)
+    assert response.status_code == 403
+    assert "only accepts submissions sent from this site" in response.text
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://testserver"}],
+    ids=["sec-fetch-site", "origin"],
+)
+def test_sign_post_from_our_page_needs_no_csrf_token(letter, sign_data, headers):
+    """Same-origin posts are accepted without a token, even with CSRF enforced."""
+    client = Client(enforce_csrf_checks=True, headers=headers)
+    response = client.post(sign_url(letter), sign_data)
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_sign_pages_set_no_csrf_cookie(letter):
+    """The sign page and form carry no token, so they set no cookie."""
+    client = Client()
+    response = client.get(sign_url(letter))
+    assert "csrfmiddlewaretoken" not in response.text
+    assert response.cookies == {}
