@@ -61,3 +61,40 @@ def test_csv_rows_is_lazy():
     assert consumed == []
     next(stream)
     assert consumed == [0]
+
+
+@pytest.mark.django_db
+def test_signatures_csv_matches_the_python_neutralisation():
+    """The database-side export writes what ``csv_rows`` writes for the same rows."""
+    from signatories.csv_export import signatures_csv
+    from signatories.models import Signature
+    from tests.factories import SignatureFactory
+
+    for name in ["=cmd|' /C calc'!A0", "+49", "-x", "@a", "\tcmd", "\rcmd", "Plain"]:
+        SignatureFactory(
+            organisation=name,
+            comment='Line one\nline "two", with comma',
+            contact_role="=SUM(A1)",
+        )
+    queryset = Signature.objects.all()
+    expected = "".join(
+        csv_rows(queryset.order_by("pk").values(*[f for f, _l in COLUMNS]))
+    )
+    assert "".join(signatures_csv(queryset)) == expected
+
+
+@pytest.mark.django_db
+def test_signatures_csv_streams_in_chunks(monkeypatch):
+    """A large export comes in several chunks, each with whole rows."""
+    from signatories import csv_export
+    from signatories.models import Signature
+    from tests.factories import SignatureFactory
+
+    monkeypatch.setattr(csv_export, "CHUNK_ROWS", 2)
+    SignatureFactory.create_batch(5)
+    chunks = list(csv_export.signatures_csv(Signature.objects.all()))
+    assert chunks[0] == "\ufeff"
+    assert len(chunks) == 4  # BOM, then rows 1-2 with the header, 3-4, 5
+    for chunk in chunks[1:]:
+        assert chunk.endswith("\r\n")
+    assert len(list(csv.reader(io.StringIO("".join(chunks[1:]))))) == 6
