@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium lint format bench clean messages
+.PHONY: run test install chromium lint format bench bench-tools clean messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,21 @@ test: install chromium
 		--settings=campaign.settings_test; \
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-bench: install
-	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/run.py
+# Load generator and front cache for the stack bench: Debian's wrk and nginx.
+bench-tools:
+	@if ! command -v wrk >/dev/null || ! [ -x /usr/sbin/nginx ]; then \
+		echo "Installing Debian's wrk and nginx-light for the bench"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk nginx-light \
+			>/dev/null; \
+	fi
+
+# In-process ratios (bench/run.py), then the production stack under wrk
+# (bench/stack.py). Quick: BENCH_ROWS=20000 BENCH_SECONDS=5 BENCH_INBOX_SECONDS=15
+bench: install bench-tools
+	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
+	$(BIN)/python bench/run.py; \
+	$(BIN)/python bench/stack.py
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are
 # committed so that a fresh machine needs no gettext.

@@ -19,7 +19,9 @@ import uuid
 from cms.middleware.language import LanguageCookieMiddleware
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from djangocms_versioning.signals import post_version_operation
 
@@ -89,18 +91,26 @@ def mark_private(response) -> None:
 
 
 class PublicCacheMiddleware:
-    """Finish a response marked public: drop ``Vary: Cookie``, refuse any cookie.
+    """Serve and finish shared-cacheable pages.
 
     Sits before SessionMiddleware, which adds ``Vary: Cookie`` whenever a template
     looked at ``request.user`` (the CMS toolbar does, even for anonymous visitors).
-    A marked response that still sets a cookie is made private instead: a shared
-    cache must never hand one visitor's cookie to the next.
+    On the way out it drops that for a page marked public; a marked response that
+    still sets a cookie is made private instead (a shared cache must never hand one
+    visitor's cookie to the next). It also keeps the finished page per path with
+    the letter's version, and on the way in answers an anonymous GET from that copy
+    while the version still holds: no session, CMS or URL work for a page that
+    every reader gets the same.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_shared_request(request):
+            response = self._from_copy(request)
+            if response is not None:
+                return response
         response = self.get_response(request)
         if not getattr(response, "shared_cacheable", False):
             return response
@@ -117,7 +127,39 @@ class PublicCacheMiddleware:
             response["Vary"] = ", ".join(vary)
         elif "Vary" in response:
             del response["Vary"]
+        self._keep_copy(request, response)
         return response
+
+    @staticmethod
+    def _path_key(request) -> str:
+        return f"pages:path-copy:{request.path}"
+
+    def _from_copy(self, request):
+        copy = cache.get(self._path_key(request))
+        if copy is None:
+            return None
+        letter_id, version, headers, content = copy
+        if letter_cache_version(letter_id) != version:
+            return None
+        try:
+            request.get_host()  # ALLOWED_HOSTS still applies
+        except DisallowedHost:
+            return None
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+    def _keep_copy(self, request, response) -> None:
+        letter_id = getattr(response, "shared_cache_letter", None)
+        if letter_id is None or response.status_code != 200 or request.GET:
+            return
+        headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+        cache.set(
+            self._path_key(request),
+            (letter_id, response.shared_cache_version, headers, response.content),
+            response.shared_cache_ttl,
+        )
 
 
 class SharedPageLanguageCookieMiddleware(LanguageCookieMiddleware):

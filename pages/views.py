@@ -1,3 +1,5 @@
+import time
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -32,13 +34,20 @@ def _letter_detail_shared(request, slug: str) -> HttpResponse:
     letter_id = selectors.letter_public_id(slug=slug)
     version = caching.letter_cache_version(letter_id)
     key = f"pages:letter-page:{letter_id}:{get_language()}:{version}"
-    html = cache.get(key)
-    if html is None:
+    copy = cache.get(key)
+    if copy is None:
         response = _letter_detail_render(request, slug)
-        cache.set(key, response.content, _seconds_until_change(response.letter))
+        ttl = _seconds_until_change(response.letter)
+        cache.set(key, (response.content, time.time() + ttl), ttl)
     else:
+        html, deadline = copy
         response = HttpResponse(html)
+        ttl = max(1, int(deadline - time.time()))
     caching.mark_public(response)
+    # PublicCacheMiddleware keeps the finished page under this version.
+    response.shared_cache_letter = letter_id
+    response.shared_cache_version = version
+    response.shared_cache_ttl = ttl
     return response
 
 

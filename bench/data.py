@@ -1,0 +1,37 @@
+"""Bulk test data for the benchmarks."""
+
+from django.db import connection
+
+
+def fill(letter, rows: int) -> None:
+    """Insert ``rows`` signatures with one set-based statement (fast at 1M)."""
+    table = "signatories_signature"
+    columns = (
+        "letter_id, kind, status, organisation, website, country, organisation_type, "
+        "contact_name, contact_role, contact_email, email_normalised, logo, comment, "
+        "is_public, newsletter, language, ip_hash, created_at, rejection_reason, "
+        "emails_requested, emails_sent, email_error"
+    )
+    values = (
+        "{letter}, 'organisation', 'confirmed', 'Org ' || n, 'https://org' || n || "
+        "'.example', CASE WHEN n %% 3 = 0 THEN 'UA' ELSE 'DE' END, 'ngo', 'Name', "
+        "'Role', 'c' || n || '@org.example', 'c' || n || '@org.example', '', '', "
+        "n %% 10 <> 0, false, 'en', '', {now}, '', 1, 1, ''"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT "
+                + values.format(letter=letter.pk, now="now()")
+                + " FROM generate_series(1, %s) AS n",
+                [rows],
+            )
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            cursor.execute(
+                f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
+                f"WHERE n < %s) INSERT INTO {table} ({columns}) SELECT "
+                + values.format(letter=letter.pk, now="datetime('now')")
+                + " FROM seq",
+                [rows],
+            )
