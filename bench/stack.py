@@ -812,7 +812,8 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
             )
             copy = (
                 f"\\copy (SELECT {columns} FROM signatories_signature s "
-                f"JOIN pages_letter l ON l.id = s.letter_id WHERE s.letter_id = {big.pk} ORDER BY s.id) "
+                "JOIN pages_letter l ON l.id = s.letter_id "
+                f"WHERE s.letter_id = {big.pk} ORDER BY s.id) "
                 "TO '/dev/null' WITH CSV HEADER"
             )
 
