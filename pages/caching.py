@@ -14,6 +14,7 @@ The cache contract (docs/decisions.md):
   (menus). Nothing waits for a timeout to be correct on the server.
 """
 
+import logging
 import uuid
 
 from cms.middleware.language import LanguageCookieMiddleware
@@ -26,6 +27,8 @@ from django.utils.cache import patch_cache_control
 from djangocms_versioning.signals import post_version_operation
 
 from .models import Letter, Recommendation, RecommendationStatusChange, Update
+
+logger = logging.getLogger(__name__)
 
 # What shared caches may keep: short, so an edit or a new count reaches readers
 # quickly; stale-while-revalidate lets a front cache answer at once while it fetches.
@@ -42,14 +45,23 @@ def _letter_version_key(letter_id: int) -> str:
     return f"pages:letter-version:{letter_id}"
 
 
+def _bump(key: str) -> None:
+    # A cache that is down must not fail the write that changed the page (this runs
+    # in post_save and on commit); while it is down nothing is served from it.
+    try:
+        cache.set(key, uuid.uuid4().hex[:12], None)
+    except Exception:
+        logger.exception("Could not move the cache version %s", key)
+
+
 def letter_cache_bump(letter_id: int) -> None:
     """Invalidate every cached rendering of one letter (page and signatory list)."""
-    cache.set(_letter_version_key(letter_id), uuid.uuid4().hex[:12], None)
+    _bump(_letter_version_key(letter_id))
 
 
 def site_cache_bump() -> None:
     """Invalidate every cached letter rendering (menus and CMS pages changed)."""
-    cache.set(SITE_VERSION_KEY, uuid.uuid4().hex[:12], None)
+    _bump(SITE_VERSION_KEY)
 
 
 def letter_cache_version(letter_id: int) -> str:
@@ -108,7 +120,11 @@ class PublicCacheMiddleware:
 
     def __call__(self, request):
         if is_shared_request(request):
-            response = self._from_copy(request)
+            try:
+                response = self._from_copy(request)
+            except Exception:  # the cache is down: render as if it were empty
+                logger.exception("Page copy unavailable")
+                response = None
             if response is not None:
                 return response
         response = self.get_response(request)
@@ -127,7 +143,10 @@ class PublicCacheMiddleware:
             response["Vary"] = ", ".join(vary)
         elif "Vary" in response:
             del response["Vary"]
-        self._keep_copy(request, response)
+        try:
+            self._keep_copy(request, response)
+        except Exception:
+            logger.exception("Could not keep a page copy")
         return response
 
     @staticmethod

@@ -3,7 +3,8 @@ import time
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 from parler import appsettings as parler_settings
@@ -19,8 +20,15 @@ def letter_list(request):
     )
 
 
+LIST_FILTERS = {"country", "type", "after"}
+
+
 def letter_detail(request, slug: str):
     """The letter page: shared-cacheable for anonymous readers, fresh for others."""
+    if LIST_FILTERS.intersection(request.GET):
+        # Links from before the list had a page of its own (?country=, ?after=).
+        target = reverse("signatories:list", kwargs={"slug": slug})
+        return redirect(f"{target}?{request.GET.urlencode()}", permanent=True)
     if caching.is_shared_request(request):
         return _letter_detail_shared(request, slug)
     response = _letter_detail_render(request, slug)

@@ -187,3 +187,28 @@ def test_kept_copy_carries_the_security_headers(client, letter):
     for name in ("Content-Security-Policy", "X-Frame-Options", "Content-Language"):
         assert second[name] == first[name]
     assert second.content == first.content
+
+
+def test_a_cache_outage_does_not_fail_the_write(letter, monkeypatch):
+    """Saving a letter succeeds while the cache cannot store the new version."""
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(caching.cache, "set", down)
+    letter.set_current_language("en")
+    letter.title = "Saved anyway"
+    letter.save()
+    assert (
+        type(letter)
+        .objects.get(pk=letter.pk)
+        .safe_translation_getter("title", language_code="en")
+        == "Saved anyway"
+    )
+
+
+def test_old_filter_links_lead_to_the_list_page(client, letter):
+    """A letter page link with list filters moves to the list's own page."""
+    response = client.get(URL + "?country=UA&after=5")
+    assert response.status_code == 301
+    assert response["Location"] == LIST_URL + "?country=UA&after=5"
