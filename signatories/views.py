@@ -63,10 +63,11 @@ def sign(request, slug: str):
         return render(
             request,
             "signatories/cross_origin.html",
-            {"letter": letter_get_public(slug=slug)},
+            {"letter": letter_get_public_plain(slug=slug)},
             status=403,
         )
-    letter = letter_get_public(slug=slug)
+    # The letter and its translations only: signing shows no recommendations.
+    letter = letter_get_public_plain(slug=slug)
     if not letter.is_signing_open():
         return closed_response(
             request, letter, status=409 if request.method == "POST" else 200

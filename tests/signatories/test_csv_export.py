@@ -65,7 +65,7 @@ def test_csv_rows_is_lazy():
 
 @pytest.mark.django_db
 def test_signatures_csv_matches_the_python_neutralisation():
-    """The database-side export writes what ``csv_rows`` writes for the same rows."""
+    """The database-side export writes the cells ``csv_rows`` writes for the rows."""
     from signatories.csv_export import signatures_csv
     from signatories.models import Signature
     from tests.factories import SignatureFactory
@@ -76,25 +76,50 @@ def test_signatures_csv_matches_the_python_neutralisation():
             comment='Line one\nline "two", with comma',
             contact_role="=SUM(A1)",
         )
+    SignatureFactory(status="confirmed", confirmed_at="2026-01-02T03:04:05Z")
     queryset = Signature.objects.all()
     expected = "".join(
         csv_rows(queryset.order_by("pk").values(*[f for f, _l in COLUMNS]))
     )
-    assert "".join(signatures_csv(queryset)) == expected
+    exported = "".join(signatures_csv(queryset))
+    assert exported.startswith("\ufeff")
+
+    def parsed(text):
+        return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+    assert parsed(exported) == parsed(expected)
 
 
 @pytest.mark.django_db
-def test_signatures_csv_streams_in_chunks(monkeypatch):
-    """A large export comes in several chunks, each with whole rows."""
+def test_signatures_csv_streams_every_row_once_in_order():
+    """The export streams a header and each selected row once, by id."""
     from signatories import csv_export
     from signatories.models import Signature
     from tests.factories import SignatureFactory
 
-    monkeypatch.setattr(csv_export, "CHUNK_ROWS", 2)
-    SignatureFactory.create_batch(5)
-    chunks = list(csv_export.signatures_csv(Signature.objects.all()))
+    rows = SignatureFactory.create_batch(5)
+    selected = Signature.objects.filter(pk__in=[r.pk for r in rows[1:]])
+    chunks = list(csv_export.signatures_csv(selected))
     assert chunks[0] == "\ufeff"
-    assert len(chunks) == 4  # BOM, then rows 1-2 with the header, 3-4, 5
-    for chunk in chunks[1:]:
-        assert chunk.endswith("\r\n")
-    assert len(list(csv.reader(io.StringIO("".join(chunks[1:]))))) == 6
+    header, *records = list(csv.reader(io.StringIO("".join(chunks[1:]))))
+    assert header[0] == "ID"
+    assert [int(r[0]) for r in records] == sorted(r.pk for r in rows[1:])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signatures_csv_stops_when_the_reader_does():
+    """A reader that stops early ends the export instead of leaving it running."""
+    import threading
+
+    from signatories import csv_export
+    from signatories.models import Signature
+    from tests.factories import SignatureFactory
+
+    SignatureFactory.create_batch(3)
+    stream = csv_export.signatures_csv(Signature.objects.all())
+    next(stream), next(stream)  # BOM, header
+    stream.close()
+    for thread in threading.enumerate():
+        if thread.name == "csv-export":
+            thread.join(timeout=10)
+            assert not thread.is_alive()

@@ -667,3 +667,13 @@ def test_sign_pages_set_no_csrf_cookie(letter):
     response = client.get(sign_url(letter))
     assert "csrfmiddlewaretoken" not in response.text
     assert response.cookies == {}
+
+
+def test_signing_reads_no_recommendations(client, letter, sign_data):
+    """A sign-up loads the letter and its text, not what only the letter page shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(sign_url(letter), sign_data).status_code == 302
+    assert not [q for q in queries if "pages_recommendation" in q["sql"]]
