@@ -6,13 +6,12 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from functools import reduce
 from itertools import islice
-from operator import or_
 
 from django.db import connections
-from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Left
+from django.db.models.lookups import In
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -81,7 +80,7 @@ def _text_fields(queryset: QuerySet) -> set[str]:
 
 def _neutralised(field: str):
     """``neutralise`` in SQL: a leading formula character gets a quote in front."""
-    starts = reduce(or_, (Q(**{f"{field}__startswith": p}) for p in FORMULA_PREFIXES))
+    starts = In(Left(F(field), 1), list(FORMULA_PREFIXES))
     return Case(
         When(starts, then=Concat(Value("'"), F(field), output_field=TextField())),
         default=F(field),
@@ -151,7 +150,8 @@ def _copy_csv(values: QuerySet) -> Iterator[str]:
         # Django's own SQL and parameters, quoted by psycopg2: COPY takes no params.
         select = cursor.mogrify(sql, params).decode()
     aliases = ", ".join(f"col{n + 1}" for n in range(len(COLUMNS)))
-    # Booleans and times as the Python export wrote them (True/False, ISO 8601).
+    # Booleans as the Python export wrote them; times in PostgreSQL's ISO format
+    # (2026-12-01 00:23:43.123456+00: the connection's time zone is UTC).
     copy = (
         "COPY (SELECT "
         + ", ".join(_copy_column(n, field) for n, (field, _l) in enumerate(COLUMNS))
@@ -207,14 +207,6 @@ def _copy_column(n: int, field: str) -> str:
     internal = _field_type(field)
     if internal == "BooleanField":
         return f"CASE WHEN {column} THEN 'True' ELSE 'False' END"
-    if internal == "DateTimeField":
-        # Python's str(datetime) in UTC: 2026-12-01 00:23:43.123456+00:00
-        return (
-            f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
-            f" || CASE WHEN extract(microseconds FROM {column})::int % 1000000 = 0"
-            f" THEN '' ELSE to_char({column} AT TIME ZONE 'UTC', '.US') END"
-            " || '+00:00'"
-        )
     return column
 
 

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import datetime
 
 import pytest
 
@@ -85,7 +86,12 @@ def test_signatures_csv_matches_the_python_neutralisation():
     assert exported.startswith("\ufeff")
 
     def parsed(text):
-        return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        times = [n for n, (_f, label) in enumerate(COLUMNS) if label.endswith(" at")]
+        for row in rows[1:]:  # times: the same instant, in either ISO spelling
+            for n in times:
+                row[n] = row[n] and datetime.fromisoformat(row[n])
+        return rows
 
     assert parsed(exported) == parsed(expected)
 
