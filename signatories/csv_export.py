@@ -60,6 +60,7 @@ def csv_rows(rows: Iterable[dict]) -> Iterator[str]:
 # that the per-chunk overhead vanishes at a million rows, small enough to stay at a
 # few MB of memory.
 CHUNK_ROWS = 5000
+COPY_CHUNK_BYTES = 256 * 1024
 
 
 def _text_fields(queryset: QuerySet) -> set[str]:
@@ -162,7 +163,27 @@ def _copy_csv(values: QuerySet) -> Iterator[str]:
     stop = threading.Event()
 
     class Writer:
+        """Collect COPY's rows (psycopg2 writes them one at a time) into chunks."""
+
+        def __init__(self) -> None:
+            self.parts: list = []
+            self.size = 0
+
         def write(self, data) -> None:
+            self.parts.append(data)
+            self.size += len(data)
+            if self.size >= COPY_CHUNK_BYTES:
+                self.flush()
+
+        def flush(self) -> None:
+            if not self.parts:
+                return
+            data = (
+                b"".join(self.parts)
+                if isinstance(self.parts[0], bytes)
+                else "".join(self.parts)
+            )
+            self.parts, self.size = [], 0
             while not stop.is_set():
                 try:
                     chunks.put(data, timeout=0.5)
@@ -179,8 +200,10 @@ def _copy_csv(values: QuerySet) -> Iterator[str]:
 
     def run() -> None:
         try:
+            writer = Writer()
             with connection.cursor() as cursor:
-                cursor.copy_expert(copy, Writer(), size=256 * 1024)
+                cursor.copy_expert(copy, writer)
+            writer.flush()
         except (_Stopped, psycopg2.Error) as error:
             if not stop.is_set():
                 chunks.put(error)
