@@ -61,7 +61,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "pages.caching.PublicCacheMiddleware",  # outside sessions: drops Vary: Cookie
+    # Outside sessions: drops Vary: Cookie and the CMS language cookie on anonymous
+    # GETs, and answers anonymous letter pages from their kept copy.
+    "pages.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.middleware.KeepUnprefixed404Middleware",  # outer: answers with the 404
     "django.middleware.locale.LocaleMiddleware",
@@ -75,8 +77,7 @@ MIDDLEWARE = [
     "cms.middleware.user.CurrentUserMiddleware",
     "cms.middleware.page.CurrentPageMiddleware",
     "cms.middleware.toolbar.ToolbarMiddleware",
-    # The CMS's language cookie, minus anonymous GETs (would defeat shared caches).
-    "pages.caching.SharedPageLanguageCookieMiddleware",
+    "cms.middleware.language.LanguageCookieMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"

@@ -16,8 +16,8 @@ The cache contract (docs/decisions.md):
 
 import logging
 import uuid
+from contextlib import suppress
 
-from cms.middleware.language import LanguageCookieMiddleware
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
@@ -128,6 +128,13 @@ class PublicCacheMiddleware:
             if response is not None:
                 return response
         response = self.get_response(request)
+        if is_shared_request(request):
+            # django CMS's LanguageCookieMiddleware sets django_language on every
+            # response whose request lacks it, which would make every public page
+            # unshareable. The language is in the URL and the switcher's links
+            # carry it; Django's set_language view (a POST) still sets the cookie.
+            with suppress(KeyError):
+                del response.cookies[settings.LANGUAGE_COOKIE_NAME]
         if not getattr(response, "shared_cacheable", False):
             return response
         if response.cookies or not is_shared_request(request):
@@ -179,21 +186,6 @@ class PublicCacheMiddleware:
             (letter_id, response.shared_cache_version, headers, response.content),
             response.shared_cache_ttl,
         )
-
-
-class SharedPageLanguageCookieMiddleware(LanguageCookieMiddleware):
-    """django CMS's language cookie, except on anonymous GETs.
-
-    The CMS sets ``django_language`` on every response whose request lacks it, which
-    makes every public page uncacheable for shared caches. The language is in the
-    URL and the switcher's links carry it; Django's set_language view still sets the
-    cookie when a visitor chooses.
-    """
-
-    def process_response(self, request, response):
-        if is_shared_request(request):
-            return response
-        return super().process_response(request, response)
 
 
 def _bump_for(sender, instance, **kwargs) -> None:

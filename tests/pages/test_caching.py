@@ -192,10 +192,11 @@ def test_kept_copy_carries_the_security_headers(client, letter):
 def test_a_cache_outage_does_not_fail_the_write(letter, monkeypatch):
     """Saving a letter succeeds while the cache cannot store the new version."""
 
-    def down(*args, **kwargs):
-        raise ConnectionError("cache down")
+    class Down:
+        def set(self, *args, **kwargs):
+            raise ConnectionError("cache down")
 
-    monkeypatch.setattr(caching.cache, "set", down)
+    monkeypatch.setattr(caching, "cache", Down())
     letter.set_current_language("en")
     letter.title = "Saved anyway"
     letter.save()
