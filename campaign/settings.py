@@ -74,6 +74,9 @@ MIDDLEWARE = [
     # 503 while the database is down; before the first middleware that reads it.
     "campaign.outage.DatabaseUnavailableMiddleware",
     "cms.middleware.utils.ApphookReloadMiddleware",  # reads the DB every request
+    # Outside sessions: drops Vary: Cookie and the CMS language cookie on anonymous
+    # GETs, and answers anonymous letter pages from their kept copy.
+    "pages.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.middleware.KeepUnprefixed404Middleware",  # outer: answers with the 404
     "django.middleware.locale.LocaleMiddleware",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox, services
-from .csv_export import SOURCE_FIELDS, csv_rows
+from .csv_export import signatures_csv
 from .domains import domain_matches as _domain_matches
 from .forms import RejectForm, SignatureForm
 from .models import (
@@ -116,6 +116,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "organisation_type",
         "is_public",
         "newsletter",
+        "domain_match",
         EmailStateFilter,
         ("country", admin.AllValuesFieldListFilter),
     ]
@@ -241,9 +242,9 @@ class SignatureAdmin(admin.ModelAdmin):
     def letter_column(self, obj):
         return obj.letter.slug
 
-    @admin.display(description=_("domain match"), boolean=True)
+    @admin.display(description=_("domain match"), boolean=True, ordering="domain_match")
     def domain_match(self, obj):
-        return domain_matches(obj)
+        return obj.domain_match  # stored by the services when email or website change
 
     @admin.display(description=_("emails"))
     def email_delivery(self, obj):
@@ -260,7 +261,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("domain match"))
     def domain_match_detail(self, obj):
-        if domain_matches(obj):
+        if obj.domain_match:
             return _("Yes: the email's domain is the website's.")
         return _(
             "No: the email's domain differs from the website's (or one is missing)."
@@ -325,8 +326,9 @@ class SignatureAdmin(admin.ModelAdmin):
     # Change permission, not view: the export holds contact emails.
     @admin.action(description=_("Export selected as CSV"), permissions=["change"])
     def export_csv(self, request, queryset):
-        rows = queryset.order_by("pk").values(*SOURCE_FIELDS).iterator(chunk_size=2000)
-        response = StreamingHttpResponse(csv_rows(rows), content_type="text/csv")
+        response = StreamingHttpResponse(
+            signatures_csv(queryset), content_type="text/csv"
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = (
             f'attachment; filename="signatures-{stamp}.csv"'

@@ -56,6 +56,7 @@ class Signature(models.Model):
         "comment",
         "newsletter",
         "is_public",
+        "domain_match",
         "rejection_reason",
     )
     # Published for a listed organisation (the public list shows these): a closed
@@ -104,6 +105,9 @@ class Signature(models.Model):
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     is_public = models.BooleanField(_("listed publicly"), default=True)
+    # Whether the contact address's domain is the website's: a hint for editors,
+    # set by the services whenever either changes (signatories.domains).
+    domain_match = models.BooleanField(_("domain match"), default=False, editable=False)
     newsletter = models.BooleanField(_("newsletter"), default=False)
     language = models.CharField(_("language"), max_length=10, default="en")
 
@@ -232,3 +236,28 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
+
+
+class LetterCountryTally(models.Model):
+    """How many publicly listed organisations of a letter come from each country.
+
+    Kept in step by the services in the same transaction as ``LetterTally``, so the
+    country filter never runs a DISTINCT over a million signatures.
+    """
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="country_tallies"
+    )
+    country = models.CharField(max_length=2)
+    listed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("listed organisations per country")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "country"], name="letter_country_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter}: {self.country} {self.listed_count}"

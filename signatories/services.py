@@ -19,10 +19,12 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from PIL import Image, ImageOps
 
+from pages.caching import letter_cache_bump
 from pages.models import Letter
 
 from . import outbox
 from .addresses import email_canonical
+from .domains import domain_matches
 from .erasure import admin_history_delete, admin_history_erase
 from .models import (
     OWED_EMAIL_STATES,
@@ -33,6 +35,7 @@ from .models import (
     SignatureStatus,
     SignerKind,
 )
+from .tallies import country_tally_adjust, country_tally_rebuild, listed_country
 from .tokens import confirm_token, withdraw_token
 
 logger = logging.getLogger(__name__)
@@ -66,9 +69,12 @@ def is_counted(*, status: str, kind: str, letter: Letter) -> bool:
     return status == SignatureStatus.CONFIRMED and not needs_approval
 
 
-def _tally_adjust(*, letter_id: int, delta: int) -> None:
+def _tally_adjust(*, letter_id: int, delta: int, country: str = "") -> None:
     if not delta:
         return
+    # ``country``: tallies.listed_country(signature), read before any erasure.
+    country_tally_adjust(letter_id=letter_id, country=country, delta=delta)
+    transaction.on_commit(partial(letter_cache_bump, letter_id))
     LetterTally.objects.get_or_create(letter_id=letter_id)
     # Never below zero: a drifted tally (see letter_recount) must not fail a withdrawal.
     LetterTally.objects.filter(letter_id=letter_id).update(
@@ -126,6 +132,9 @@ def signature_create(
         "kind": kind,
         "organisation": organisation,
         "website": website,
+        # Stored, not worked out per row: the admin filters on it and the CSV export
+        # streams it straight from the database.
+        "domain_match": domain_matches(email=email, website=website),
         "country": country,
         "organisation_type": organisation_type,
         "contact_name": contact_name,
@@ -198,15 +207,35 @@ def signature_update_details(
         raise ValueError(f"Not editable: {sorted(unknown)}")
     logo_file = logo_reencode(logo) if logo else None
     with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        signature = (
+            Signature.objects.select_for_update()
+            .select_related("letter")
+            .get(pk=signature_id)
+        )
+        counted = is_counted(
+            status=signature.status, kind=signature.kind, letter=signature.letter
+        )
+        listed_before = listed_country(signature) if counted else ""
         old_logo = signature.logo.name if signature.logo else ""
         for field, value in details.items():
             setattr(signature, field, value)
+        signature.domain_match = domain_matches(
+            email=signature.email_normalised, website=signature.website
+        )
         if logo_file is not None:
             signature.logo.save(logo_file.name, logo_file, save=False)
         elif logo_clear:
             signature.logo = ""
         signature.save()
+        listed_after = listed_country(signature) if counted else ""
+        if listed_before != listed_after:  # a changed country or listing choice
+            country_tally_adjust(
+                letter_id=signature.letter_id, country=listed_before, delta=-1
+            )
+            country_tally_adjust(
+                letter_id=signature.letter_id, country=listed_after, delta=1
+            )
+            transaction.on_commit(partial(letter_cache_bump, signature.letter_id))
         if old_logo and old_logo != signature.logo.name:
             storage = signature.logo.storage
             transaction.on_commit(partial(storage.delete, old_logo))
@@ -341,7 +370,11 @@ def signature_confirm(
         if is_counted(
             status=signature.status, kind=signature.kind, letter=signature.letter
         ):
-            _tally_adjust(letter_id=signature.letter_id, delta=1)
+            _tally_adjust(
+                letter_id=signature.letter_id,
+                delta=1,
+                country=listed_country(signature),
+            )
     return LinkResult(LinkOutcome.DONE, signature)
 
 
@@ -400,6 +433,7 @@ def signature_withdraw(
         was_counted = is_counted(
             status=signature.status, kind=signature.kind, letter=signature.letter
         )
+        country = listed_country(signature)
         _erase(signature)
         admin_history_erase(signature_ids=[signature.pk])
         signature.status = SignatureStatus.WITHDRAWN
@@ -407,7 +441,7 @@ def signature_withdraw(
         signature.save()
         outbox.emails_cancel(signature_id=signature.pk)
         if was_counted:
-            _tally_adjust(letter_id=signature.letter_id, delta=-1)
+            _tally_adjust(letter_id=signature.letter_id, delta=-1, country=country)
     return LinkResult(LinkOutcome.DONE, signature)
 
 
@@ -453,7 +487,11 @@ def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
             after = is_counted(
                 status=signature.status, kind=signature.kind, letter=signature.letter
             )
-            _tally_adjust(letter_id=signature.letter_id, delta=int(after) - int(before))
+            _tally_adjust(
+                letter_id=signature.letter_id,
+                delta=int(after) - int(before),
+                country=listed_country(signature),
+            )
             # One notice per decision, in the signer's language; not capped.
             if signature.contact_email and to_status in DECISION_EMAILS:
                 outbox.email_queue(kind=DECISION_EMAILS[to_status], signature=signature)
@@ -491,6 +529,8 @@ def letter_recount(*, letter: Letter) -> int:
         LetterTally.objects.update_or_create(
             letter=letter, defaults={"public_count": count}
         )
+        country_tally_rebuild(letter=letter)
+        transaction.on_commit(partial(letter_cache_bump, letter.pk))
     return count
 
 
@@ -515,7 +555,11 @@ def signatures_delete(*, signature_ids) -> int:
             if is_counted(
                 status=signature.status, kind=signature.kind, letter=signature.letter
             ):
-                _tally_adjust(letter_id=signature.letter_id, delta=-1)
+                _tally_adjust(
+                    letter_id=signature.letter_id,
+                    delta=-1,
+                    country=listed_country(signature),
+                )
             if signature.logo:
                 logo = signature.logo
                 transaction.on_commit(partial(logo.storage.delete, logo.name))

@@ -22,5 +22,9 @@ urlpatterns = [
     path("logo/<int:signature_id>.png", views.logo, name="logo"),
     path("<slug:slug>/", views.sign, name="sign"),
     path("<slug:slug>/thanks/", views.sign_done, name="sign-done"),
+    path("<slug:slug>/signatories/", views.signatory_list, name="list"),
+    path(
+        "<slug:slug>/signatories/frame/", views.signatory_list_frame, name="list-frame"
+    ),
     path("<slug:slug>/new-link/", views.resend, name="resend"),
 ]

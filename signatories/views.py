@@ -4,18 +4,23 @@ import base64
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import _split_rate
 
-from pages.selectors import letter_get_public
+from pages import caching
+from pages.selectors import letter_get_public, letter_get_public_plain, letter_public_id
 
 from . import selectors, services
+from .filters import SignatoryFilterForm
 from .forms import ResendForm, SignatureForm
 from .http import etag_for, not_modified, revalidate
 from .ratelimits import client_ip, signing_rate_limited
@@ -54,9 +59,35 @@ def closed_response(request, letter, status=409):
     return render(request, "signatories/closed.html", context, status=status)
 
 
+def is_same_origin_post(request) -> bool:
+    """True when the browser says the form was sent from one of our own pages.
+
+    The sign form carries no CSRF token, so the letter page it sits on sets no
+    cookie and shared caches may store it (docs/decisions.md). Browsers say where a
+    POST comes from: ``Sec-Fetch-Site`` (all current ones), else ``Origin``.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return False
+    own = {f"{request.scheme}://{request.get_host()}", settings.SITE_URL}
+    return origin in own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+@csrf_exempt  # replaced by is_same_origin_post: no token, no cookie on the page
 @require_http_methods(["GET", "POST"])
 def sign(request, slug: str):
-    letter = letter_get_public(slug=slug)
+    if request.method == "POST" and not is_same_origin_post(request):
+        return render(
+            request,
+            "signatories/cross_origin.html",
+            {"letter": letter_get_public_plain(slug=slug)},
+            status=403,
+        )
+    # The letter and its translations only: signing shows no recommendations.
+    letter = letter_get_public_plain(slug=slug)
     if not letter.is_signing_open():
         return closed_response(
             request, letter, status=409 if request.method == "POST" else 200
@@ -228,6 +259,46 @@ def withdraw(request, token: str, public_id=None, signature_id=None):
     )
     url = result.letter.get_absolute_url() or reverse("pages-root")
     return redirect(url)
+
+
+@require_GET
+def signatory_list(request, slug: str):
+    """The public list on a page of its own (filters and pages)."""
+    return _signatory_list(request, slug, "signatories/list.html")
+
+
+@require_GET
+@xframe_options_sameorigin
+def signatory_list_frame(request, slug: str):
+    """The list's first page, framed by the letter page."""
+    return _signatory_list(request, slug, "signatories/list_frame.html")
+
+
+def _signatory_list(request, slug: str, template: str):
+    # Never stored by shared caches (a withdrawal must not linger). The server keeps
+    # a copy under the letter's version, which every tally change moves on commit.
+    filters = SignatoryFilterForm(request.GET).filters()
+    key = None
+    if caching.is_shared_request(request):
+        letter_id = letter_public_id(slug=slug)
+        key = "signatories:list:{}:{}:{}:{}".format(
+            template,
+            get_language(),
+            caching.letter_cache_version(letter_id),
+            "|".join(str(v or "") for v in filters.values()),
+        )
+        html = cache.get(key)
+        if html is not None:
+            response = HttpResponse(html)
+            caching.mark_private(response)
+            return response
+    letter = letter_get_public_plain(slug=slug)
+    listing = selectors.letter_signatory_listing(letter=letter, **filters)
+    response = render(request, template, {"letter": letter, "listing": listing})
+    if key is not None:
+        cache.set(key, response.content, caching.PAGE_SERVER_TTL)
+    caching.mark_private(response)
+    return response
 
 
 @require_GET

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from pages.models import Letter, PublicationStatus, Recommendation, Update
+from signatories.domains import domain_matches
 from signatories.models import (
     EmailKind,
     EmailState,
@@ -98,6 +99,10 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     contact_role = "Director"
     contact_email = factory.Sequence(lambda n: f"contact{n}@org{n}.example")
     email_normalised = factory.LazyAttribute(lambda s: s.contact_email.lower())
+    # As the services store it: derived from the address and the website.
+    domain_match = factory.LazyAttribute(
+        lambda s: domain_matches(email=s.email_normalised, website=s.website)
+    )
 
 
 class OutboundEmailFactory(factory.django.DjangoModelFactory):

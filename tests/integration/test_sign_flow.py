@@ -72,9 +72,9 @@ def test_signature_travels_from_form_to_inbox_to_confirmation(
     assert signature.status == SignatureStatus.CONFIRMED
     assert signature.emails.get().state == EmailState.SENT
     assert letter_signature_count(letter=letter) == 1
-    letter_page = client.get(f"/en/letters/{letter.slug}/")
-    assert "Kestrel Press Collective" in letter_page.text
-    assert "press@kestrel.example" not in letter_page.text
+    listed = client.get(f"/en/sign/{letter.slug}/signatories/")  # the list's page
+    assert "Kestrel Press Collective" in listed.text
+    assert "press@kestrel.example" not in listed.text
 
 
 def test_broker_down_at_submit_is_caught_up_by_the_beat_sweep(

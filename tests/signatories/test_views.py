@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from signatories import services
@@ -164,13 +165,13 @@ def test_sign_empty_post_is_400(client, letter):
 def test_script_in_organisation_name_is_stored_as_text_and_escaped(
     client, letters_page, letter, sign_data, confirm
 ):
-    """Markup in a name is kept as typed and shown as text on the letter page."""
+    """Markup in a name is kept as typed and shown as text in the public list."""
     name = '<script>alert("x")</script> Kestrel'
     client.post(sign_url(letter), sign_data | {"organisation": name})
     signature = Signature.objects.get()
     assert signature.organisation == name
     confirm(signature)
-    page = client.get(f"/en/letters/{letter.slug}/").text
+    page = client.get(f"/en/sign/{letter.slug}/signatories/").text
     assert '<script>alert("x")</script>' not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Kestrel" in page
 
@@ -726,3 +727,60 @@ def test_rate_limited_sign_form_keeps_what_was_typed(
     assert '<option value="UA" selected>' in html
     assert "The logo cannot be kept" in html
     assert Signature.objects.count() == 1
+
+
+# The sign form's origin check (it carries no CSRF token: docs/decisions.md)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},
+    ],
+    ids=["neither", "cross-site", "same-site", "foreign-origin", "null", "lying"],
+)
+def test_sign_post_from_elsewhere_is_refused_with_a_403_page(
+    letter, sign_data, headers
+):
+    """A POST that a browser did not send from our own page stores nothing."""
+    client = Client(headers=headers)
+    response = client.post(sign_url(letter), sign_data)
+    assert response.status_code == 403
+    assert "only accepts submissions sent from this site" in response.text
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://testserver"}],
+    ids=["sec-fetch-site", "origin"],
+)
+def test_sign_post_from_our_page_needs_no_csrf_token(letter, sign_data, headers):
+    """Same-origin posts are accepted without a token, even with CSRF enforced."""
+    client = Client(enforce_csrf_checks=True, headers=headers)
+    response = client.post(sign_url(letter), sign_data)
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_sign_pages_set_no_csrf_cookie(letter):
+    """The sign page and form carry no token, so they set no cookie."""
+    client = Client()
+    response = client.get(sign_url(letter))
+    assert "csrfmiddlewaretoken" not in response.text
+    assert response.cookies == {}
+
+
+def test_signing_reads_no_recommendations(client, letter, sign_data):
+    """A sign-up loads the letter and its text, not what only the letter page shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(sign_url(letter), sign_data).status_code == 302
+    assert not [q for q in queries if "pages_recommendation" in q["sql"]]
