@@ -18,17 +18,21 @@ looked up by name).
 
 import logging
 import smtplib
+import threading
 import uuid
+from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
+
+from pages.models import Letter
 
 from .emails import email_render
 from .models import (
@@ -188,32 +192,146 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.EMAIL_RETRY_MAX_BACKOFF))
 
 
-def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
-    """Take an owed, due email for sending under a lease; None if it is not ours."""
-    now = timezone.now()
-    lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    with transaction.atomic():
-        claimed = OutboundEmail.objects.filter(
-            pk=email_id, state=EmailState.PENDING, next_attempt_at__lte=now
-        ).update(state=EmailState.SENDING, lease_until=lease, claimed_by=claimant)
-    if not claimed:
-        return None
+# --- the mail connection (one per worker process, kept across tasks) ---------------
+
+
+class _MailConnection(threading.local):
+    backend = None
+    key: tuple | None = None
+
+
+_mail = _MailConnection()
+
+# What a kept connection raises once the server has dropped it (an idle timeout, a
+# restart): worth one attempt on a fresh connection before the email backs off.
+RECONNECT_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError)
+
+
+def _mail_settings() -> tuple:
     return (
-        OutboundEmail.objects.select_related("signature__letter")
-        .filter(pk=email_id, claimed_by=claimant)
-        .first()
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
     )
 
 
-def _record(*, email_id: int, claimant: str, **changes) -> bool:
-    with transaction.atomic():
-        # Only the current claimant records: a worker whose lease ran out and whose
-        # row was claimed again must not overwrite the newer attempt.
-        return bool(
-            OutboundEmail.objects.filter(
-                pk=email_id, state=EmailState.SENDING, claimed_by=claimant
-            ).update(lease_until=None, **changes)
+def mail_connection():
+    """This process's mail backend, opened lazily and kept across emails.
+
+    One SMTP session per worker process instead of one per email (connect, EHLO,
+    STARTTLS, AUTH each time). A change of mail settings (tests) gets a new one.
+    """
+    key = _mail_settings()
+    if _mail.backend is not None and _mail.key != key:
+        mail_connection_close()
+    if _mail.backend is None:
+        _mail.backend = get_connection()
+        _mail.key = key
+    return _mail.backend
+
+
+def mail_connection_close() -> None:
+    """Close and forget this process's mail connection (shutdown, or after an error)."""
+    backend, _mail.backend = _mail.backend, None
+    if backend is not None:
+        with suppress(Exception):  # already broken: nothing left to close cleanly
+            backend.close()
+
+
+def _send_once(message: EmailMultiAlternatives) -> None:
+    backend = mail_connection()
+    try:
+        backend.open()  # no-op while the connection is open
+        backend.send_messages([message])
+    except Exception:
+        # The session may be half-way through a command: never reuse it.
+        mail_connection_close()
+        raise
+
+
+def mail_send(message: EmailMultiAlternatives) -> None:
+    """Send one message on the kept connection; reopen it once if it was dropped.
+
+    Only a connection kept from an earlier email is retried, and only for a
+    dropped connection: a fresh connection that fails is the server's outage,
+    which the outbox's backoff handles.
+    """
+    kept = getattr(_mail.backend, "connection", None) is not None
+    try:
+        _send_once(message)
+    except RECONNECT_ERRORS:
+        if not kept:
+            raise
+        logger.info("Mail connection dropped; reopening it")
+        _send_once(message)
+
+
+def _columns(model, alias: str) -> tuple[list[str], str]:
+    fields = model._meta.concrete_fields
+    return [f.attname for f in fields], ", ".join(
+        f'{alias}."{f.column}"' for f in fields
+    )
+
+
+def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
+    """Take an owed, due email for sending under a lease; None if it is not ours.
+
+    One statement (one round trip, atomic on its own): the claiming UPDATE returns
+    the row, joined to its signature and letter, which the email is written from.
+    """
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    models = (OutboundEmail, Signature, Letter)
+    names, selects = zip(
+        *(_columns(m, a) for m, a in zip(models, ("c", "s", "l"), strict=True)),
+        strict=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH c AS (
+                UPDATE {OutboundEmail._meta.db_table}
+                SET state = %s, lease_until = %s, claimed_by = %s
+                WHERE id = %s AND state = %s AND next_attempt_at <= %s
+                RETURNING *
+            )
+            SELECT {", ".join(selects)} FROM c
+            LEFT JOIN {Signature._meta.db_table} s ON s.id = c.signature_id
+            LEFT JOIN {Letter._meta.db_table} l ON l.id = s.letter_id
+            """,  # noqa: S608 (table and column names come from the models)
+            [EmailState.SENDING, lease, claimant, email_id, EmailState.PENDING, now],
         )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model, fields in zip(models, names, strict=True):
+        values = row[start : start + len(fields)]
+        start += len(fields)
+        instances.append(
+            None
+            if values[0] is None
+            else model.from_db(connection.alias, fields, values)
+        )
+    email, signature, letter = instances
+    if signature is not None:
+        signature.letter = letter
+    email.signature = signature
+    return email
+
+
+def _record(*, email_id: int, claimant: str, **changes) -> bool:
+    # One UPDATE in autocommit: atomic on its own. Only the current claimant
+    # records: a worker whose lease ran out and whose row was claimed again must
+    # not overwrite the newer attempt.
+    return bool(
+        OutboundEmail.objects.filter(
+            pk=email_id, state=EmailState.SENDING, claimed_by=claimant
+        ).update(lease_until=None, **changes)
+    )
 
 
 def email_deliver(*, email_id: int) -> str | None:
@@ -236,7 +354,7 @@ def email_deliver(*, email_id: int) -> str | None:
         return EmailState.CANCELLED
     attempts = email.attempts + 1
     try:
-        message.send()
+        mail_send(message)
     except Exception as exc:
         summary = error_summary(exc)
         if is_permanent(exc):

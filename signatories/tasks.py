@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -23,6 +24,13 @@ logger = logging.getLogger(__name__)
 def outbox_deliver(email_id: int) -> str | None:
     """Claim, send and record one owed email; quiet if it is not ours to send."""
     return outbox.email_deliver(email_id=email_id)
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def close_mail_connection(**kwargs) -> None:
+    """Say QUIT to the SMTP server when a worker process ends."""
+    outbox.mail_connection_close()
 
 
 @shared_task(ignore_result=True)

@@ -42,9 +42,12 @@ class SinkHandler:
     stall_next: int = 0
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    # The client's (host, port) of each recipient: one port per SMTP connection.
+    peers: list = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_attempts.append(address)
+        self.peers.append(session.peer)
         if address in self.refuse:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
