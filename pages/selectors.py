@@ -32,6 +32,15 @@ def letter_get_public_plain(*, slug: str) -> Letter:
         raise Http404("No such letter.") from None
 
 
+def letter_get_for_signing(*, slug: str) -> Letter:
+    """The published letter without its translations: a sign-up only needs its
+    dates and rules (a page rendered after all loads a translation on demand)."""
+    try:
+        return Letter.objects.published().get(slug=slug)
+    except Letter.DoesNotExist:
+        raise Http404("No such letter.") from None
+
+
 def letter_public_id(*, slug: str) -> int:
     """The id of the published letter at ``slug`` (one indexed query), or Http404."""
     letter_id = (

@@ -416,6 +416,14 @@ def _published_letter(slug: str) -> Letter:
     return letter
 
 
+def _letter_for_signing(slug: str) -> Letter:
+    # No translations: signing answers with no text from the letter.
+    letter = Letter.objects.published().filter(slug=slug).first()
+    if letter is None:
+        raise ApiProblem(404, "No such letter.")
+    return letter
+
+
 def _letter_summary(letter: Letter, count: int) -> dict:
     return {
         "slug": letter.slug,
@@ -643,7 +651,7 @@ ACCEPTED = {
 @decorate_view(require_json)
 def signature_create(request: HttpRequest, payload: SignatureIn, slug: str = Slug):
     with translation.override(_language(request)):
-        letter = _published_letter(slug)
+        letter = _letter_for_signing(slug)
         if not letter.is_signing_open():
             raise ApiProblem(409, "Signing is closed for this letter.")
         data = {

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -94,6 +94,48 @@ def logo_reencode(upload) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.png")
 
 
+def _signature_lock_and_replace(
+    *, letter_id: int, email_normalised: str, changes: dict
+) -> tuple[Signature, bool]:
+    """Lock the signature of this address and, while PENDING, write ``changes``.
+
+    One statement instead of a locking read plus an UPDATE (one round trip less
+    on every sign-up). Returns the row as it was before the change (its old logo
+    is needed) and whether the change was written.
+    """
+    table = Signature._meta.db_table
+    fields = Signature._meta.concrete_fields
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    sets, params = [], []
+    for name, value in changes.items():
+        field = Signature._meta.get_field(name)
+        sets.append(f'"{field.column}" = %s')
+        params.append(field.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH locked AS (
+                SELECT {columns} FROM {table}
+                WHERE letter_id = %s AND email_normalised = %s
+                FOR UPDATE
+            ), replaced AS (
+                UPDATE {table} t SET {", ".join(sets)}
+                FROM locked WHERE t.id = locked.id AND locked.status = %s
+                RETURNING t.id
+            )
+            SELECT {columns}, (SELECT COUNT(*) FROM replaced) FROM locked
+            """,  # noqa: S608 (names come from the model)
+            [letter_id, email_normalised, *params, SignatureStatus.PENDING],
+        )
+        row = cursor.fetchone()
+    if row is None:  # erased between the INSERT and this statement
+        raise Signature.DoesNotExist
+    signature = Signature.from_db(
+        connection.alias, [f.attname for f in fields], row[:-1]
+    )
+    return signature, bool(row[-1])
+
+
 def signature_create(
     *,
     letter: Letter,
@@ -157,16 +199,15 @@ def signature_create(
         # ON CONFLICT DO NOTHING: one statement, whether the address is new or not
         # (a savepoint rolled back on IntegrityError would cost a known one more).
         Signature.objects.bulk_create([candidate], ignore_conflicts=True)
-        signature = Signature.objects.select_for_update().get(
-            letter=letter, email_normalised=email
+        # For a new row the update writes what it already holds: the same statement
+        # runs for a new and a known address.
+        signature, replaced = _signature_lock_and_replace(
+            letter_id=letter.pk,
+            email_normalised=email,
+            changes={"logo": new_logo, **details},
         )
         created = signature.public_id == candidate.public_id
         old_logo = signature.logo.name or ""
-        # For a new row this writes what it already holds: the same statement runs
-        # for a new and a known address.
-        replaced = Signature.objects.filter(
-            pk=signature.pk, status=SignatureStatus.PENDING
-        ).update(logo=new_logo, **details)
         storage = candidate.logo.storage
         if replaced:
             for field, value in details.items():

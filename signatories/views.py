@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import _split_rate
 
 from pages import caching
-from pages.selectors import letter_get_public, letter_get_public_plain, letter_public_id
+from pages.selectors import (
+    letter_get_for_signing,
+    letter_get_public,
+    letter_get_public_plain,
+    letter_public_id,
+)
 
 from . import selectors, services
 from .filters import SignatoryFilterForm
@@ -86,8 +91,12 @@ def sign(request, slug: str):
             {"letter": letter_get_public_plain(slug=slug)},
             status=403,
         )
-    # The letter and its translations only: signing shows no recommendations.
-    letter = letter_get_public_plain(slug=slug)
+    # The letter and its translations only: signing shows no recommendations. A
+    # POST that succeeds renders nothing, so it loads no translation at all.
+    if request.method == "POST":
+        letter = letter_get_for_signing(slug=slug)
+    else:
+        letter = letter_get_public_plain(slug=slug)
     if not letter.is_signing_open():
         return closed_response(
             request, letter, status=409 if request.method == "POST" else 200
