@@ -1,3 +1,4 @@
+import functools
 import unicodedata
 
 from django import forms
@@ -91,6 +92,20 @@ def _country_choices() -> list[tuple[str, str]]:
     return [("", "—"), *country_choices(get_language() or settings.LANGUAGE_CODE)]
 
 
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in country_choices(settings.LANGUAGE_CODE))
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """A country select that validates against the codes, which are the same in
+    every language, instead of naming and collating ~250 countries on each
+    submission (the names are built only when the select is rendered)."""
+
+    def valid_value(self, value) -> bool:
+        return str(value) in _country_codes()
+
+
 # Required only when signing for an organisation, so not ``required`` on the field.
 ORGANISATION_FIELDS = ("organisation", "organisation_type")
 
@@ -116,7 +131,7 @@ class SignatureForm(StorableTextMixin, forms.Form):
     )
     # Evaluated on each render, in the request's language; the empty first choice
     # makes a hasty submit fail here instead of recording the first country.
-    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
+    country = CountryChoiceField(label=_("Country"), choices=_country_choices)
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"),
         choices=[("", "—"), *OrganisationType.choices],

@@ -684,3 +684,15 @@ def test_docs_page_loads_only_our_own_assets(client):
     assert "<script>" not in html  # no inline script: CSP script-src 'self' holds
     assert '"validatorUrl": null' in html  # no call to the public validator
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_post_loads_no_letter_translation(client, letter, payload):
+    """A 202 carries no letter text, so signing reads no translation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = post_json(client, letter.slug, payload)
+    assert response.status_code == 202
+    queries = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "pages_letter_translation" not in queries

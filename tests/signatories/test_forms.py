@@ -286,3 +286,20 @@ def test_organisation_fields_say_for_whom_where_individuals_sign():
     )
     label = re.search(r'<label for="id_organisation">(.*?)</label>', html, re.S)
     assert "(required for organisations)" in label.group(1)
+
+
+def test_validating_a_country_builds_no_country_list(letter, sign_data, monkeypatch):
+    """A submission checks the code; naming and sorting countries is for rendering."""
+    from signatories import forms as signatory_forms
+
+    assert form(letter, sign_data).is_valid()  # the codes are known from here on
+    built = []
+    original = signatory_forms.country_choices
+    monkeypatch.setattr(
+        signatory_forms,
+        "country_choices",
+        lambda language: built.append(language) or original(language),
+    )
+    assert form(letter, sign_data).is_valid()
+    assert not form(letter, sign_data | {"country": "XX"}).is_valid()
+    assert built == []

@@ -54,3 +54,15 @@ def test_an_smtp_outage_leaves_the_email_owed(smtp, settings):
     smtp.start()
     assert outbox.email_deliver(email_id=second.pk) == EmailState.SENT
     assert smtp.recipients() == [first.recipient, second.recipient]
+
+
+def test_delivery_is_two_statements(smtp):
+    """Claiming (with the signature and letter) and recording are one statement each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    email = owed()
+    with CaptureQueriesContext(connection) as captured:
+        assert outbox.email_deliver(email_id=email.pk) == EmailState.SENT
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len(statements) == 2, statements

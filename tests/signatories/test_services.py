@@ -755,3 +755,27 @@ def test_a_decision_reversed_before_sending_is_not_mailed(
     approved = OutboundEmail.objects.get(kind=EmailKind.APPROVED)
     assert outbox.email_deliver(email_id=approved.pk) == EmailState.SENT
     assert len(mailoutbox) == 1
+
+
+def _writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_signature_create_is_three_statements(letter, sign, again):
+    """A sign-up is the insert, a lock-and-replace and the owed email, known or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if again:
+        sign(letter)
+    with CaptureQueriesContext(connection) as captured:
+        sign(letter)
+    statements = _writes(captured.captured_queries)
+    assert len(statements) == 3, statements
+    assert statements[0].startswith('INSERT INTO "signatories_signature"')
+    assert "FOR UPDATE" in statements[1] and "UPDATE" in statements[1]

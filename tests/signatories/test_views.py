@@ -784,3 +784,15 @@ def test_signing_reads_no_recommendations(client, letter, sign_data):
     with CaptureQueriesContext(connection) as queries:
         assert client.post(sign_url(letter), sign_data).status_code == 302
     assert not [q for q in queries if "pages_recommendation" in q["sql"]]
+
+
+def test_sign_post_loads_no_letter_translation(client, letter, sign_data):
+    """A successful sign-up answers a redirect: it reads no translated letter text."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(sign_url(letter), sign_data)
+    assert response.status_code == 302
+    queries = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "pages_letter_translation" not in queries
