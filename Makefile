@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium axe lint format bench clean messages fuzz-api bench-api
+.PHONY: run test install chromium axe lint format bench bench-tools fuzz clean messages fuzz-api bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,8 +65,32 @@ test: install chromium axe
 		--settings=campaign.settings_test; \
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-bench: install
-	@eval "$$($(BIN)/python .ci/backends.py)"; $(BIN)/python bench/run.py
+# Long runs that `make test` keeps short: the hypothesis fuzz with fresh random
+# examples (it prints the seed of any failure), and any other long fault runs. Add
+# those to LONG_RUNS; LONG_RUN=1 tells a test to run its long variant.
+FUZZ_EXAMPLES ?= 5000
+LONG_RUNS ?= tests/security/test_fuzz.py
+fuzz: install
+	@eval "$$($(BIN)/python .ci/backends.py)"; \
+	LONG_RUN=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 \
+		$(BIN)/pytest -p no:xdist -q $(LONG_RUNS) $(PYTEST_ARGS)
+
+
+# Load generator and front cache for the stack bench: Debian's wrk and nginx.
+bench-tools:
+	@if ! command -v wrk >/dev/null || ! [ -x /usr/sbin/nginx ]; then \
+		echo "Installing Debian's wrk and nginx-light for the bench"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk nginx-light \
+			>/dev/null; \
+	fi
+
+# In-process ratios (bench/run.py), then the production stack under wrk
+# (bench/stack.py). Quick: BENCH_ROWS=20000 BENCH_SECONDS=5 BENCH_INBOX_SECONDS=15
+bench: install bench-tools
+	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
+	$(BIN)/python bench/run.py; \
+	$(BIN)/python bench/stack.py
 
 # The JSON API under Schemathesis for longer than `make test` does (random seeds, many
 # examples per operation), then stateful sequences against a live server and worker.

@@ -36,6 +36,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.data import fill  # noqa: E402
+
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
 
@@ -50,43 +52,9 @@ def median_seconds(fn, repeat=REPEAT) -> float:
     return statistics.median(samples)
 
 
-def fill(letter, rows: int) -> None:
-    """Insert ``rows`` signatures with one set-based statement (fast at 1M)."""
-    table = "signatories_signature"
-    columns = (
-        "letter_id, kind, status, organisation, website, country, organisation_type, "
-        "contact_name, contact_role, contact_email, email_normalised, logo, comment, "
-        "is_public, newsletter, language, created_at, rejection_reason, "
-        "emails_requested, emails_sent, email_error"
-    )
-    values = (
-        "{letter}, 'organisation', 'confirmed', 'Org ' || n, 'https://org' || n || "
-        "'.example', CASE WHEN n %% 3 = 0 THEN 'UA' ELSE 'DE' END, 'ngo', 'Name', "
-        "'Role', 'c' || n || '@org.example', 'c' || n || '@org.example', '', '', "
-        "n %% 10 <> 0, false, 'en', {now}, '', 1, 1, ''"
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT "
-                + values.format(letter=letter.pk, now="now()")
-                + " FROM generate_series(1, %s) AS n",
-                [rows],
-            )
-            cursor.execute(f"ANALYZE {table}")
-        else:
-            cursor.execute(
-                f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
-                f"WHERE n < %s) INSERT INTO {table} ({columns}) SELECT "
-                + values.format(letter=letter.pk, now="datetime('now')")
-                + " FROM seq",
-                [rows],
-            )
-
-
 def main() -> None:
     from pages.models import Letter
-    from signatories.csv_export import SOURCE_FIELDS, csv_rows
+    from signatories.csv_export import COLUMNS, csv_rows
     from signatories.models import Signature
     from signatories.selectors import (
         letter_public_signatories,
@@ -159,7 +127,7 @@ def main() -> None:
 
         export_rows = min(ROWS, 100_000)
         queryset = Signature.objects.filter(letter=big).order_by("pk")[:export_rows]
-        fields = SOURCE_FIELDS
+        fields = [field for field, _label in COLUMNS]
 
         def stream():
             for _chunk in csv_rows(queryset.values(*fields).iterator(chunk_size=2000)):

@@ -21,12 +21,14 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.views import defaults
+
+from .problems import problem
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +49,15 @@ def is_database_outage(exc: BaseException | None) -> bool:
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
-    """The 503 answer: JSON under /api/, the translated page elsewhere."""
+    """The 503 answer: problem details under /api/, the translated page elsewhere."""
     retry_after = settings.DATABASE_OUTAGE_RETRY_AFTER
     if request.path_info.startswith("/api/"):
-        response = JsonResponse(
-            {
-                "detail": gettext(
-                    "The service is temporarily unavailable. Please try again "
-                    "in a few minutes."
-                )
-            },
-            status=503,
+        response = problem(  # the API's one error shape (RFC 9457)
+            503,
+            detail=gettext(
+                "The service is temporarily unavailable. Please try again "
+                "in a few minutes."
+            ),
         )
     else:
         language = translation.get_language_from_request(request, check_path=True)

@@ -61,14 +61,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "campaign.middleware.PermissionsPolicyMiddleware",  # on every answer, refusals too
     "campaign.middleware.HealthCheckMiddleware",  # answers /healthz without the DB
     "signatories.api_middleware.ApiProblemMiddleware",  # JSON errors under /api/
     "django.middleware.security.SecurityMiddleware",
+    # Hostile input: after SecurityMiddleware, so refusals carry its headers too;
+    # before anything that reads the body, the path or the query string.
+    "campaign.middleware.RequestBodyLimitMiddleware",  # 413 before a body is read
+    "campaign.middleware.RequestSanitiserMiddleware",  # 400 for NUL, bad UTF-8, bodies
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files need no database
     "corsheaders.middleware.CorsMiddleware",
     # 503 while the database is down; before the first middleware that reads it.
     "campaign.outage.DatabaseUnavailableMiddleware",
     "cms.middleware.utils.ApphookReloadMiddleware",  # reads the DB every request
+    # Outside sessions: drops Vary: Cookie and the CMS language cookie on anonymous
+    # GETs, and answers anonymous letter pages from their kept copy.
+    "pages.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.middleware.KeepUnprefixed404Middleware",  # outer: answers with the 404
     "django.middleware.locale.LocaleMiddleware",
@@ -324,11 +332,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# An owed email older than this is queued again by the outbox sweep.
+# A queued email not claimed after this is queued again by the outbox sweep.
 OUTBOX_MIN_AGE_SECONDS = env.int("OUTBOX_MIN_AGE_SECONDS", default=120)
+# A worker's claim on an email it is sending; longer than a send can take (the task
+# time limit), so only a dead worker's claim expires.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
-    "requeue-unsent-confirmations": {
-        "task": "signatories.tasks.requeue_unsent_confirmations",
+    "outbox-sweep": {
+        "task": "signatories.tasks.outbox_sweep",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
     },
     "review-digest": {
@@ -357,7 +368,8 @@ SIGNATURE_REJECTED_RETENTION_DAYS = env.int(
     "SIGNATURE_REJECTED_RETENTION_DAYS", default=30
 )
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
-EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=6)
+# Owed emails are never abandoned: the delay doubles up to this cap.
+EMAIL_RETRY_MAX_BACKOFF = env.int("EMAIL_RETRY_MAX_BACKOFF", default=3600)
 SIGNATURE_RATE_IP = env("SIGNATURE_RATE_IP", default="10/h")
 SIGNATURE_RATE_EMAIL = env("SIGNATURE_RATE_EMAIL", default="5/h")
 # Its own alias: counters fall back to a per-process store while Redis is away
@@ -370,6 +382,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body accepted at all (a sign form with a 2 MB logo fits): larger
+# ones get a 413 before anything reads them. Keep the proxy's limit at or above it.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=3 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # CORS: read-only API endpoints may be embedded by partner sites.

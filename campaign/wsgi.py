@@ -1,6 +1,11 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+
+from campaign.middleware import CampaignWSGIHandler  # noqa: E402 - after setup
+
+# Django's handler, but with requests that survive a charset such as rot13.
+application = CampaignWSGIHandler()

@@ -7,4 +7,6 @@ class PagesConfig(AppConfig):
     verbose_name = _("Letters and updates")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the apphook reload handler)
+        from . import caching, signals  # noqa: F401  (signals: apphook reload)
+
+        caching.connect()

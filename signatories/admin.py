@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -16,11 +16,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .csv_export import SOURCE_FIELDS, csv_rows
+from . import outbox, services
+from .csv_export import signatures_csv
 from .domains import domain_matches as _domain_matches
 from .forms import RejectForm, SignatureForm
-from .models import LetterTally, Signature, SignatureStatus
+from .models import (
+    OWED_EMAIL_STATES,
+    EmailState,
+    LetterTally,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+)
 from .review import (
     QUEUE_PARAMETER,
     QUEUE_WAITING,
@@ -57,10 +64,13 @@ class EmailStateFilter(admin.SimpleListFilter):
         return [("failed", _("Delivery failed")), ("unsent", _("Not sent yet"))]
 
     def queryset(self, request, queryset):
+        emails = OutboundEmail.objects.filter(signature=OuterRef("pk"))
         if self.value() == "failed":
-            return queryset.exclude(email_error="")
+            return queryset.filter(
+                Exists(emails.filter(state=EmailState.FAILED_PERMANENT))
+            )
         if self.value() == "unsent":
-            return queryset.filter(emails_sent=0, email_error="")
+            return queryset.filter(Exists(emails.filter(state__in=OWED_EMAIL_STATES)))
         return queryset
 
 
@@ -106,6 +116,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "organisation_type",
         "is_public",
         "newsletter",
+        "domain_match",
         EmailStateFilter,
         ("country", admin.AllValuesFieldListFilter),
     ]
@@ -127,11 +138,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "reviewed_by",
         "rejection_reason",
         "withdrawn_at",
-        "emails_requested",
-        "emails_sent",
-        "email_requested_at",
-        "email_sent_at",
-        "email_error",
+        "email_delivery",
     ]
     fields = [
         "letter",
@@ -208,7 +215,11 @@ class SignatureAdmin(admin.ModelAdmin):
         # The app navigation (still one click away under "Home") would take 290 px
         # beside the filters and push Status, Domain match and Listed publicly off
         # a 1280 px screen (tests/browser/test_editor.py measures it).
-        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        extra_context = {
+            "is_nav_sidebar_enabled": False,
+            "email_backlog": outbox.backlog(),  # owed and failing emails, at a glance
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context=extra_context)
 
     @admin.display(description=_("name"), ordering="organisation")
@@ -231,13 +242,26 @@ class SignatureAdmin(admin.ModelAdmin):
     def letter_column(self, obj):
         return obj.letter.slug
 
-    @admin.display(description=_("domain match"), boolean=True)
+    @admin.display(description=_("domain match"), boolean=True, ordering="domain_match")
     def domain_match(self, obj):
-        return domain_matches(obj)
+        return obj.domain_match  # stored by the services when email or website change
+
+    @admin.display(description=_("emails"))
+    def email_delivery(self, obj):
+        rows = obj.emails.order_by("created_at", "pk") if obj.pk else []
+        lines = []
+        for row in rows:
+            detail = ngettext("%d attempt", "%d attempts", row.attempts) % row.attempts
+            if row.last_error:
+                detail = f"{detail}, {row.last_error}"
+            lines.append(
+                f"{row.get_kind_display()}: {row.get_state_display()} ({detail})"
+            )
+        return "; ".join(lines) or "—"
 
     @admin.display(description=_("domain match"))
     def domain_match_detail(self, obj):
-        if domain_matches(obj):
+        if obj.domain_match:
             return _("Yes: the email's domain is the website's.")
         return _(
             "No: the email's domain differs from the website's (or one is missing)."
@@ -302,8 +326,9 @@ class SignatureAdmin(admin.ModelAdmin):
     # Change permission, not view: the export holds contact emails.
     @admin.action(description=_("Export selected as CSV"), permissions=["change"])
     def export_csv(self, request, queryset):
-        rows = queryset.order_by("pk").values(*SOURCE_FIELDS).iterator(chunk_size=2000)
-        response = StreamingHttpResponse(csv_rows(rows), content_type="text/csv")
+        response = StreamingHttpResponse(
+            signatures_csv(queryset), content_type="text/csv"
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = (
             f'attachment; filename="signatures-{stamp}.csv"'

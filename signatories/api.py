@@ -41,6 +41,7 @@ from pages.selectors import letter_get_public, letter_list_public
 
 from . import selectors, services
 from .forms import SignatureForm
+from .http import revalidated
 from .models import OrganisationType
 from .ratelimits import client_ip, signing_rate_limited
 
@@ -246,6 +247,9 @@ READ_HEADERS = {
 NOT_FOUND = _problem_response("No such letter (unknown, or not published).")
 BAD_QUERY = _problem_response("A query parameter is invalid (see `errors`).")
 NOT_MODIFIED = {"description": "Not modified (If-None-Match matched the ETag)."}
+# Any operation: a request no view should see (a NUL or bad UTF-8 in the query
+# string, a malformed body) is refused before routing (campaign.middleware).
+MALFORMED = _problem_response("The request is malformed (see `detail`).")
 
 
 def _responses(ok: int, links: dict | None = None, **errors: dict) -> dict:
@@ -253,6 +257,7 @@ def _responses(ok: int, links: dict | None = None, **errors: dict) -> dict:
     and links to what a client reads next (they drive stateful fuzzing too)."""
     # Integer keys, as ninja's own: they must merge with the success response.
     responses: dict[int, dict] = {int(code[1:]): doc for code, doc in errors.items()}
+    responses.setdefault(400, MALFORMED)
     responses[ok] = {"headers": READ_HEADERS} if ok == 200 else {}
     if links:
         responses[ok]["links"] = links
@@ -545,7 +550,8 @@ def letter_detail(request: HttpRequest, slug: str = Slug, lang: str = Lang):
     summary="Publicly listed organisations, in signing order",
     openapi_extra=_responses(200, _304=NOT_MODIFIED, _400=BAD_QUERY, _404=NOT_FOUND),
 )
-@cached_read
+# Revalidated, not cached for a minute: a withdrawal must never linger in a cache.
+@decorate_view(revalidated)
 def signatory_list(
     request: HttpRequest,
     slug: str = Slug,
@@ -688,6 +694,7 @@ def signature_create(request: HttpRequest, payload: SignatureIn, slug: str = Slu
                 "headers": READ_HEADERS,
             },
             304: NOT_MODIFIED,
+            400: MALFORMED,
             404: NOT_FOUND,
         }
     },

@@ -1,4 +1,12 @@
-"""Build the emails a signer receives, in the signer's language."""
+"""Write the emails a signer receives, in the signer's language.
+
+Each ``EmailKind`` names its templates (``signatories/email/<template>.txt``,
+``.html`` and ``_subject.txt``) and says when it is still worth sending; a new
+kind is one entry in ``KINDS``. The worker renders, never the request.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -6,8 +14,41 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .models import Signature, SignatureStatus
+from .models import EmailKind, Signature, SignatureStatus
 from .tokens import confirm_token, withdraw_token
+
+CONFIRMED_STATES = (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """The templates of one kind of email, and whether it is still worth sending."""
+
+    template: str
+    still_owed: Callable[[Signature], bool]
+
+
+def _confirm_owed(signature: Signature) -> bool:
+    # No confirmation request goes out for a letter that closed or was unpublished
+    # meanwhile (docs/decisions.md, "Closing and unpublishing").
+    return (
+        signature.status == SignatureStatus.PENDING
+        and signature.letter.is_signing_open()
+    )
+
+
+KINDS: dict[str, KindSpec] = {
+    EmailKind.CONFIRM: KindSpec("confirm", _confirm_owed),
+    EmailKind.ALREADY_SIGNED: KindSpec(
+        "already_signed", lambda s: s.status in CONFIRMED_STATES
+    ),
+    EmailKind.APPROVED: KindSpec(
+        "approved", lambda s: s.status == SignatureStatus.APPROVED
+    ),
+    EmailKind.REJECTED: KindSpec(
+        "rejected", lambda s: s.status == SignatureStatus.REJECTED
+    ),
+}
 
 
 def _absolute(path: str) -> str:
@@ -15,13 +56,13 @@ def _absolute(path: str) -> str:
 
 
 def signature_links(signature: Signature) -> dict[str, str]:
-    """Absolute confirm and withdraw links; call inside the signer's language."""
+    """Absolute confirm, withdraw and letter links; call in the signer's language."""
     return {
         "confirm_url": _absolute(
             reverse(
                 "signatories:confirm",
                 kwargs={
-                    "signature_id": signature.pk,
+                    "public_id": signature.public_id,
                     "token": confirm_token.make_token(signature),
                 },
             )
@@ -30,7 +71,7 @@ def signature_links(signature: Signature) -> dict[str, str]:
             reverse(
                 "signatories:withdraw",
                 kwargs={
-                    "signature_id": signature.pk,
+                    "public_id": signature.public_id,
                     "token": withdraw_token.make_token(signature),
                 },
             )
@@ -39,32 +80,36 @@ def signature_links(signature: Signature) -> dict[str, str]:
     }
 
 
-def signature_email(signature: Signature) -> EmailMultiAlternatives | None:
-    """The email owed to ``signature`` in its current state, or None if none is owed."""
-    if signature.status == SignatureStatus.PENDING:
-        template = "confirm"
-    elif signature.status in (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED):
-        template = "already_signed"
-    else:
+def email_render(
+    *,
+    kind: str,
+    signature: Signature,
+    language: str | None = None,
+    recipient: str | None = None,
+) -> EmailMultiAlternatives | None:
+    """The email of ``kind`` for ``signature``, or None if it is no longer owed."""
+    spec = KINDS.get(kind)
+    if spec is None or not spec.still_owed(signature):
         return None
-    with translation.override(signature.language):
-        signature.letter.set_current_language(signature.language)
+    language = language or signature.language
+    with translation.override(language):
+        signature.letter.set_current_language(language)
         context = {
             "signature": signature,
             "letter": signature.letter,
+            "language": language,
             "timeout_days": settings.SIGNATURE_TOKEN_TIMEOUT // 86400,
             **signature_links(signature),
         }
-        subject = render_to_string(
-            f"signatories/email/{template}_subject.txt", context
-        ).strip()
-        text = render_to_string(f"signatories/email/{template}.txt", context)
-        html = render_to_string(f"signatories/email/{template}.html", context)
+        base = f"signatories/email/{spec.template}"
+        subject = render_to_string(f"{base}_subject.txt", context).strip()
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[signature.contact_email],
+        to=[recipient or signature.contact_email],
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")

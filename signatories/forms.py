@@ -2,6 +2,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.core.validators import EmailValidator, ProhibitNullCharactersValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -14,9 +15,65 @@ ALLOWED_LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 
 
 def _clean_text(value: str) -> str:
-    """Collapse whitespace and drop control characters from a one-line field."""
-    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C")
+    """Collapse whitespace and drop invisible (format) characters from one line.
+
+    Control characters other than whitespace never get here: the field's
+    ``validate_storable_text`` refuses them."""
+    value = "".join(
+        ch for ch in value if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
     return " ".join(value.split())
+
+
+def validate_storable_text(value: str) -> None:
+    """Refuse lone surrogates, NUL and other non-whitespace control characters.
+
+    JSON can carry a lone surrogate ("\\ud800") that no database can encode, and
+    PostgreSQL refuses NUL: both were 500s. People never type the other controls;
+    tabs and line breaks are whitespace and stay (one-line fields collapse them).
+    """
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs" or (category == "Cc" and not char.isspace()):
+            raise forms.ValidationError(
+                _("Remove the control characters or broken Unicode from this field."),
+                code="control_characters",
+            )
+
+
+def validate_email_domain(value: str) -> None:
+    """Refuse an address whose domain has no IDNA (ASCII) form.
+
+    Django's validator accepts some such domains (a 60-letter non-ASCII label); the
+    mail server and the address normaliser could not use them.
+    """
+    domain = value.rpartition("@")[2]
+    try:
+        for form in (domain, unicodedata.normalize("NFKC", domain)):
+            form.encode("idna")
+    except UnicodeError:
+        raise forms.ValidationError(EmailValidator.message, code="invalid") from None
+
+
+class StorableTextMixin:
+    """Check every text field (char, email, URL) with ``validate_storable_text``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            # Ours covers NUL too: one message, not two.
+            field.validators = [
+                validate_storable_text,
+                *(
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ),
+            ]
+            if isinstance(field, forms.EmailField):
+                field.validators.append(validate_email_domain)
 
 
 def _clean_email(value: str) -> str:
@@ -38,7 +95,7 @@ def _country_choices() -> list[tuple[str, str]]:
 ORGANISATION_FIELDS = ("organisation", "organisation_type")
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(StorableTextMixin, forms.Form):
     """The sign-on form. It validates; signatories.services stores."""
 
     kind = forms.ChoiceField(
@@ -211,7 +268,7 @@ class SignatureForm(forms.Form):
         }
 
 
-class ResendForm(forms.Form):
+class ResendForm(StorableTextMixin, forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
 
     def clean_contact_email(self):

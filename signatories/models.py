@@ -4,9 +4,12 @@ The contact email is never shown publicly. A withdrawn signature keeps no person
 data: only its letter, kind and dates remain, so it can still be counted anonymously.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -53,8 +56,8 @@ class Signature(models.Model):
         "comment",
         "newsletter",
         "is_public",
+        "domain_match",
         "rejection_reason",
-        "email_error",  # SMTP replies quote the address
     )
     # Published for a listed organisation (the public list shows these): a closed
     # letter's anonymisation keeps them as they were published.
@@ -70,6 +73,8 @@ class Signature(models.Model):
     letter = models.ForeignKey(
         Letter, on_delete=models.PROTECT, related_name="signatures"
     )
+    # Links in emails name this, not the sequential pk: ids cannot be enumerated.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(
         _("signing as"),
         max_length=20,
@@ -100,6 +105,9 @@ class Signature(models.Model):
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     is_public = models.BooleanField(_("listed publicly"), default=True)
+    # Whether the contact address's domain is the website's: a hint for editors,
+    # set by the services whenever either changes (signatories.domains).
+    domain_match = models.BooleanField(_("domain match"), default=False, editable=False)
     newsletter = models.BooleanField(_("newsletter"), default=False)
     language = models.CharField(_("language"), max_length=10, default="en")
 
@@ -115,13 +123,6 @@ class Signature(models.Model):
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-
-    # Outbox: an email is owed while emails_sent < emails_requested.
-    emails_requested = models.PositiveSmallIntegerField(default=0)
-    emails_sent = models.PositiveSmallIntegerField(default=0)
-    email_requested_at = models.DateTimeField(null=True, blank=True)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(_("email error"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("signature")
@@ -139,11 +140,6 @@ class Signature(models.Model):
             models.Index(
                 fields=["letter", "status", "is_public", "kind", "id"],
                 name="signature_public_list",
-            ),
-            # The outbox sweep.
-            models.Index(
-                fields=["status", "email_requested_at"],
-                name="signature_outbox",
             ),
         ]
 
@@ -173,3 +169,95 @@ class LetterTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter}: {self.public_count}"
+
+
+class EmailKind(models.TextChoices):
+    """What an outbound email says; ``signatories.outbox`` maps each to templates."""
+
+    CONFIRM = "confirm", _("Confirmation request")
+    ALREADY_SIGNED = "already_signed", _("Already signed")
+    APPROVED = "approved", _("Signature approved")
+    REJECTED = "rejected", _("Signature rejected")
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", _("Owed")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED_PERMANENT = "failed_permanent", _("Refused by the recipient's server")
+    CANCELLED = "cancelled", _("Not needed any more")
+
+
+OWED_EMAIL_STATES = (EmailState.PENDING, EmailState.SENDING)
+
+
+class OutboundEmail(models.Model):
+    """One email the site owes someone: the outbox (see ``signatories.outbox``)."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
+    signature = models.ForeignKey(
+        Signature,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
+    # Blanked once the email is settled (sent, refused, cancelled): store the least.
+    recipient = models.EmailField(_("recipient"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=EmailState.choices,
+        default=EmailState.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # While in the future, someone holds the row: a queued task or a sending worker.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    # The SMTP code and exception class only: never an address.
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound emails")
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep: owed rows that are due, small because settled rows drop out.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="outbox_owed_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
+
+
+class LetterCountryTally(models.Model):
+    """How many publicly listed organisations of a letter come from each country.
+
+    Kept in step by the services in the same transaction as ``LetterTally``, so the
+    country filter never runs a DISTINCT over a million signatures.
+    """
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="country_tallies"
+    )
+    country = models.CharField(max_length=2)
+    listed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("listed organisations per country")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "country"], name="letter_country_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter}: {self.country} {self.listed_count}"

@@ -9,21 +9,34 @@ import logging
 import uuid
 from dataclasses import dataclass
 from functools import partial
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Greatest
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 from PIL import Image, ImageOps
 
+from pages.caching import letter_cache_bump
 from pages.models import Letter
 
+from . import outbox
 from .addresses import email_canonical
+from .domains import domain_matches
 from .erasure import admin_history_delete, admin_history_erase
-from .models import LetterTally, Signature, SignatureStatus, SignerKind
+from .models import (
+    OWED_EMAIL_STATES,
+    EmailKind,
+    LetterTally,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+    SignerKind,
+)
+from .tallies import country_tally_adjust, country_tally_rebuild, listed_country
+from .tokens import confirm_token, withdraw_token
 
 logger = logging.getLogger(__name__)
 
@@ -56,47 +69,17 @@ def is_counted(*, status: str, kind: str, letter: Letter) -> bool:
     return status == SignatureStatus.CONFIRMED and not needs_approval
 
 
-def _tally_adjust(*, letter_id: int, delta: int) -> None:
+def _tally_adjust(*, letter_id: int, delta: int, country: str = "") -> None:
     if not delta:
         return
+    # ``country``: tallies.listed_country(signature), read before any erasure.
+    country_tally_adjust(letter_id=letter_id, country=country, delta=delta)
+    transaction.on_commit(partial(letter_cache_bump, letter_id))
     LetterTally.objects.get_or_create(letter_id=letter_id)
     # Never below zero: a drifted tally (see letter_recount) must not fail a withdrawal.
     LetterTally.objects.filter(letter_id=letter_id).update(
         public_count=Greatest(F("public_count") + delta, 0)
     )
-
-
-def _enqueue_email(signature_id: int) -> None:
-    # Runs after commit. A broker that is down must not fail the request:
-    # the row stays owed, and the outbox sweep queues it again later.
-    from .tasks import send_signature_email
-
-    try:
-        send_signature_email.delay(signature_id)
-    except (KombuOperationalError, OSError):  # broker down: the sweep catches up
-        logger.warning(
-            "Broker unavailable; signature %s left to the outbox sweep", signature_id
-        )
-
-
-def _request_email(*, signature: Signature) -> bool:
-    """Owe one more email for ``signature`` unless its cap is reached; queue it."""
-    owed = Signature.objects.filter(
-        pk=signature.pk,
-        emails_requested__lt=settings.SIGNATURE_MAX_EMAILS,
-        status__in=[
-            SignatureStatus.PENDING,
-            SignatureStatus.CONFIRMED,
-            SignatureStatus.APPROVED,
-        ],
-    ).update(
-        emails_requested=F("emails_requested") + 1,
-        email_requested_at=timezone.now(),
-        email_error="",
-    )
-    if owed:
-        transaction.on_commit(partial(_enqueue_email, signature.pk))
-    return bool(owed)
 
 
 def logo_reencode(upload) -> ContentFile:
@@ -131,8 +114,13 @@ def signature_create(
 ) -> SignResult:
     """Store a PENDING signature and owe it a confirmation email.
 
-    Signing again with the same address changes nothing but owes the email again
-    (up to SIGNATURE_MAX_EMAILS in all); callers answer both cases the same way.
+    The holder of the mailbox decides what is published: while the signature is
+    PENDING, signing again with the same address replaces every detail (the newest
+    submission wins, logo included) and owes a confirmation email for it. Once
+    confirmed, a repeat changes nothing and owes an "already signed" email. Either
+    way at most SIGNATURE_MAX_EMAILS such emails per signature. A new and a known
+    address run the same statements, so neither the answer nor its cost tells them
+    apart; callers answer both the same way.
     """
     if not letter.is_signing_open():
         raise SigningClosed
@@ -140,35 +128,55 @@ def signature_create(
         raise SigningNotAllowed
     email = email_normalise(contact_email)
     logo_file = logo_reencode(logo) if logo else None
+    details = {
+        "kind": kind,
+        "organisation": organisation,
+        "website": website,
+        # Stored, not worked out per row: the admin filters on it and the CSV export
+        # streams it straight from the database.
+        "domain_match": domain_matches(email=email, website=website),
+        "country": country,
+        "organisation_type": organisation_type,
+        "contact_name": contact_name,
+        "contact_role": contact_role,
+        "comment": comment,
+        "is_public": is_public,
+        "newsletter": newsletter,
+        "language": language,
+    }
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature = Signature(
-                    letter=letter,
-                    kind=kind,
-                    organisation=organisation,
-                    website=website,
-                    country=country,
-                    organisation_type=organisation_type,
-                    contact_name=contact_name,
-                    contact_role=contact_role,
-                    contact_email=contact_email.strip(),
-                    email_normalised=email,
-                    comment=comment,
-                    is_public=is_public,
-                    newsletter=newsletter,
-                    language=language,
-                )
-                if logo_file is not None:
-                    signature.logo.save(logo_file.name, logo_file, save=False)
-                signature.save()
-            created = True
-        except IntegrityError:
-            if logo_file is not None and signature.logo:
-                signature.logo.delete(save=False)
-            signature = Signature.objects.get(letter=letter, email_normalised=email)
-            created = False
-        _request_email(signature=signature)
+        candidate = Signature(
+            letter=letter,
+            email_normalised=email,
+            contact_email=contact_email.strip(),  # the first spelling is kept
+            **details,
+        )
+        if logo_file is not None:
+            candidate.logo.save(logo_file.name, logo_file, save=False)
+        new_logo = candidate.logo.name or ""
+        # ON CONFLICT DO NOTHING: one statement, whether the address is new or not
+        # (a savepoint rolled back on IntegrityError would cost a known one more).
+        Signature.objects.bulk_create([candidate], ignore_conflicts=True)
+        signature = Signature.objects.select_for_update().get(
+            letter=letter, email_normalised=email
+        )
+        created = signature.public_id == candidate.public_id
+        old_logo = signature.logo.name or ""
+        # For a new row this writes what it already holds: the same statement runs
+        # for a new and a known address.
+        replaced = Signature.objects.filter(
+            pk=signature.pk, status=SignatureStatus.PENDING
+        ).update(logo=new_logo, **details)
+        storage = candidate.logo.storage
+        if replaced:
+            for field, value in details.items():
+                setattr(signature, field, value)
+            signature.logo.name = new_logo
+            if old_logo and old_logo != new_logo:
+                transaction.on_commit(partial(storage.delete, old_logo))
+        elif new_logo:
+            transaction.on_commit(partial(storage.delete, new_logo))
+        outbox.email_queue_capped(signature_id=signature.pk, signing_open=True)
     return SignResult(signature=signature, created=created)
 
 
@@ -199,15 +207,35 @@ def signature_update_details(
         raise ValueError(f"Not editable: {sorted(unknown)}")
     logo_file = logo_reencode(logo) if logo else None
     with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        signature = (
+            Signature.objects.select_for_update()
+            .select_related("letter")
+            .get(pk=signature_id)
+        )
+        counted = is_counted(
+            status=signature.status, kind=signature.kind, letter=signature.letter
+        )
+        listed_before = listed_country(signature) if counted else ""
         old_logo = signature.logo.name if signature.logo else ""
         for field, value in details.items():
             setattr(signature, field, value)
+        signature.domain_match = domain_matches(
+            email=signature.email_normalised, website=signature.website
+        )
         if logo_file is not None:
             signature.logo.save(logo_file.name, logo_file, save=False)
         elif logo_clear:
             signature.logo = ""
         signature.save()
+        listed_after = listed_country(signature) if counted else ""
+        if listed_before != listed_after:  # a changed country or listing choice
+            country_tally_adjust(
+                letter_id=signature.letter_id, country=listed_before, delta=-1
+            )
+            country_tally_adjust(
+                letter_id=signature.letter_id, country=listed_after, delta=1
+            )
+            transaction.on_commit(partial(letter_cache_bump, signature.letter_id))
         if old_logo and old_logo != signature.logo.name:
             storage = signature.logo.storage
             transaction.on_commit(partial(storage.delete, old_logo))
@@ -217,50 +245,137 @@ def signature_update_details(
 def signature_resend(*, letter: Letter, contact_email: str) -> None:
     """Owe another email to this address's signature, if one exists and is under cap.
 
-    Says nothing about whether it exists: the caller shows the same page either way.
+    Says nothing about whether it exists, and does the same work either way (one
+    locking read, one conditional insert): the caller shows the same page. No
+    confirmation request goes out once the letter is closed.
     """
     email = email_normalise(contact_email)
     with transaction.atomic():
-        signature = Signature.objects.filter(
-            letter=letter, email_normalised=email
-        ).first()
-        if signature is not None:
-            _request_email(signature=signature)
+        found = (
+            Signature.objects.select_for_update()
+            .filter(letter=letter, email_normalised=email)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        outbox.email_queue_capped(
+            signature_id=found or 0, signing_open=letter.is_signing_open()
+        )
 
 
 CONFIRMED_STATES = (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED)
 
 
-def signature_confirm(*, signature_id: int, token: str) -> Signature | None:
+class LinkOutcome:
+    """What a confirm or withdraw link leads to (``LinkResult.outcome``)."""
+
+    INVALID = "invalid"  # no such signature, or a token not made for it: one answer
+    EXPIRED = "expired"  # a genuine token past its lifetime: offer a new link
+    UNPUBLISHED = "unpublished"  # the letter is unpublished: nothing counts
+    OPEN = "open"  # valid: show the page with its one button
+    DONE = "done"  # confirmed (now or before) or withdrawn
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    outcome: str
+    signature: Signature | None = None
+
+    @property
+    def letter(self) -> Letter | None:
+        return self.signature.letter if self.signature else None
+
+
+def _signature_for_link(
+    *, public_id: UUID | None, signature_id: int | None, lock: bool
+) -> Signature | None:
+    # Links name the random public_id; links mailed before it existed name the pk.
+    if public_id is not None:
+        lookup = {"public_id": public_id}
+    elif signature_id is not None:
+        lookup = {"pk": signature_id}
+    else:
+        return None
+    signatures = Signature.objects.select_related("letter")
+    if lock:
+        signatures = signatures.select_for_update(of=("self",))
+    return signatures.filter(**lookup).first()
+
+
+def _confirm_outcome(signature: Signature | None, token: str | None) -> str:
+    """Judge a confirm link without changing anything."""
+    if signature is None:
+        return LinkOutcome.INVALID
+    # The token was made for the PENDING state; once confirmed, only a link that
+    # was genuinely made for this signature learns that it is confirmed.
+    made_for = {"as_status": SignatureStatus.PENDING}
+    if signature.status == SignatureStatus.PENDING:
+        valid = confirm_token.check_token(signature, token)
+    elif signature.status in CONFIRMED_STATES:
+        valid = confirm_token.check_token(signature, token, **made_for)
+    else:
+        return LinkOutcome.INVALID
+    if not valid:
+        genuine = confirm_token.is_genuine(signature, token, **made_for)
+        return LinkOutcome.EXPIRED if genuine else LinkOutcome.INVALID
+    if not signature.letter.is_published:
+        return LinkOutcome.UNPUBLISHED
+    if signature.status == SignatureStatus.PENDING:
+        return LinkOutcome.OPEN
+    return LinkOutcome.DONE
+
+
+def signature_confirm_check(
+    *, token: str | None, public_id: UUID | None = None, signature_id: int | None = None
+) -> LinkResult:
+    """Judge a confirm link for the page shown before the button; changes nothing.
+
+    A wrong or missing token gets the same outcome whatever the signature's state.
+    """
+    signature = _signature_for_link(
+        public_id=public_id, signature_id=signature_id, lock=False
+    )
+    outcome = _confirm_outcome(signature, token)
+    return LinkResult(outcome, signature if outcome != LinkOutcome.INVALID else None)
+
+
+def signature_confirm(
+    *,
+    token: str | None,
+    public_id: UUID | None = None,
+    signature_id: int | None = None,
+    is_public: bool | None = None,
+) -> LinkResult:
     """Confirm a PENDING signature; confirming twice is harmless.
 
-    Returns the signature, or None when the token is not valid for it.
+    The confirmer may change the listing choice (``is_public``) as they confirm. A
+    letter that is closed but still published accepts confirmations within the
+    link's lifetime; on an unpublished letter nothing counts and nothing changes.
     """
-    from .tokens import confirm_token
-
     with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update()
-            .select_related("letter")
-            .filter(pk=signature_id)
-            .first()
+        signature = _signature_for_link(
+            public_id=public_id, signature_id=signature_id, lock=True
         )
-        if signature is None:
-            return None
-        if signature.status != SignatureStatus.PENDING:
-            # Already confirmed (a second click, or a token checked before a race).
-            # A withdrawn or rejected signature keeps confirmed_at but no longer counts.
-            return signature if signature.status in CONFIRMED_STATES else None
-        if not confirm_token.check_token(signature, token):
-            return None
+        outcome = _confirm_outcome(signature, token)
+        if outcome == LinkOutcome.INVALID:
+            return LinkResult(outcome)
+        if outcome != LinkOutcome.OPEN:
+            return LinkResult(outcome, signature)
         signature.status = SignatureStatus.CONFIRMED
         signature.confirmed_at = timezone.now()
-        signature.save(update_fields=["status", "confirmed_at"])
+        update_fields = ["status", "confirmed_at"]
+        if is_public is not None:
+            signature.is_public = is_public
+            update_fields.append("is_public")
+        signature.save(update_fields=update_fields)
         if is_counted(
             status=signature.status, kind=signature.kind, letter=signature.letter
         ):
-            _tally_adjust(letter_id=signature.letter_id, delta=1)
-    return signature
+            _tally_adjust(
+                letter_id=signature.letter_id,
+                delta=1,
+                country=listed_country(signature),
+            )
+    return LinkResult(LinkOutcome.DONE, signature)
 
 
 def _erase(signature: Signature, *, keep: tuple[str, ...] = ()) -> None:
@@ -281,31 +396,59 @@ def _erase(signature: Signature, *, keep: tuple[str, ...] = ()) -> None:
             setattr(signature, name, "")
 
 
-def signature_withdraw(*, signature_id: int, token: str) -> bool:
-    """Withdraw a signature and erase its personal data; False for a bad token."""
-    from .tokens import withdraw_token
+def _withdraw_outcome(signature: Signature | None, token: str | None) -> str:
+    if signature is None:
+        return LinkOutcome.INVALID
+    if withdraw_token.check_token(signature, token):
+        return LinkOutcome.OPEN
+    if withdraw_token.is_genuine(signature, token):
+        return LinkOutcome.EXPIRED
+    return LinkOutcome.INVALID
 
+
+def signature_withdraw_check(
+    *, token: str | None, public_id: UUID | None = None, signature_id: int | None = None
+) -> LinkResult:
+    """Judge a withdraw link for the page shown before the button; changes nothing."""
+    signature = _signature_for_link(
+        public_id=public_id, signature_id=signature_id, lock=False
+    )
+    outcome = _withdraw_outcome(signature, token)
+    return LinkResult(outcome, signature if outcome != LinkOutcome.INVALID else None)
+
+
+def signature_withdraw(
+    *, token: str | None, public_id: UUID | None = None, signature_id: int | None = None
+) -> LinkResult:
+    """Withdraw a signature, erase its personal data and drop emails still owed."""
     with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update()
-            .select_related("letter")
-            .filter(pk=signature_id)
-            .first()
+        signature = _signature_for_link(
+            public_id=public_id, signature_id=signature_id, lock=True
         )
-        if signature is None or not withdraw_token.check_token(signature, token):
-            return False
+        outcome = _withdraw_outcome(signature, token)
+        if outcome != LinkOutcome.OPEN:
+            return LinkResult(
+                outcome, signature if outcome != LinkOutcome.INVALID else None
+            )
         was_counted = is_counted(
             status=signature.status, kind=signature.kind, letter=signature.letter
         )
+        country = listed_country(signature)
         _erase(signature)
         admin_history_erase(signature_ids=[signature.pk])
         signature.status = SignatureStatus.WITHDRAWN
         signature.withdrawn_at = timezone.now()
         signature.save()
+        outbox.emails_cancel(signature_id=signature.pk)
         if was_counted:
-            _tally_adjust(letter_id=signature.letter_id, delta=-1)
-    return True
+            _tally_adjust(letter_id=signature.letter_id, delta=-1, country=country)
+    return LinkResult(LinkOutcome.DONE, signature)
 
+
+DECISION_EMAILS = {
+    SignatureStatus.APPROVED: EmailKind.APPROVED,
+    SignatureStatus.REJECTED: EmailKind.REJECTED,
+}
 
 REVIEWABLE = [
     SignatureStatus.CONFIRMED,
@@ -344,7 +487,14 @@ def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
             after = is_counted(
                 status=signature.status, kind=signature.kind, letter=signature.letter
             )
-            _tally_adjust(letter_id=signature.letter_id, delta=int(after) - int(before))
+            _tally_adjust(
+                letter_id=signature.letter_id,
+                delta=int(after) - int(before),
+                country=listed_country(signature),
+            )
+            # One notice per decision, in the signer's language; not capped.
+            if signature.contact_email and to_status in DECISION_EMAILS:
+                outbox.email_queue(kind=DECISION_EMAILS[to_status], signature=signature)
             changed += 1
     return changed
 
@@ -379,18 +529,9 @@ def letter_recount(*, letter: Letter) -> int:
         LetterTally.objects.update_or_create(
             letter=letter, defaults={"public_count": count}
         )
+        country_tally_rebuild(letter=letter)
+        transaction.on_commit(partial(letter_cache_bump, letter.pk))
     return count
-
-
-def signature_record_sent(*, signature_id: int) -> None:
-    Signature.objects.filter(pk=signature_id).update(
-        emails_sent=F("emails_sent") + 1, email_sent_at=timezone.now(), email_error=""
-    )
-
-
-def signature_record_failure(*, signature_id: int, error: str) -> None:
-    """Record a permanent delivery failure; the outbox sweep leaves such rows alone."""
-    Signature.objects.filter(pk=signature_id).update(email_error=error[:500])
 
 
 # Deletion, retention and anonymisation (docs/decisions.md, "Retention").
@@ -414,12 +555,18 @@ def signatures_delete(*, signature_ids) -> int:
             if is_counted(
                 status=signature.status, kind=signature.kind, letter=signature.letter
             ):
-                _tally_adjust(letter_id=signature.letter_id, delta=-1)
+                _tally_adjust(
+                    letter_id=signature.letter_id,
+                    delta=-1,
+                    country=listed_country(signature),
+                )
             if signature.logo:
                 logo = signature.logo
                 transaction.on_commit(partial(logo.storage.delete, logo.name))
         ids = [signature.pk for signature in signatures]
         if ids:
+            # Their emails hold addresses: they go too, owed or settled.
+            OutboundEmail.objects.filter(signature_id__in=ids).delete()
             Signature.objects.filter(pk__in=ids).delete()
             admin_history_delete(signature_ids=ids)
     return len(ids)
@@ -439,16 +586,15 @@ class PurgeReport:
 def signatures_purge_expired(*, now=None) -> PurgeReport:
     """Delete PENDING signatures whose confirm links expired, and old REJECTED ones.
 
-    A pending signature's newest link is made when its newest email is sent, so the
-    clock starts at the latest of its creation, last email request and last send;
-    one that still owes an email is left alone. Rejected ones go
+    A pending signature's newest link is made when its newest confirmation request
+    is sent (the outbox records when), so the clock starts at the later of its
+    creation and that send; one that is still owed a confirmation request is left
+    alone. Rejected ones go
     SIGNATURE_REJECTED_RETENTION_DAYS after the decision. Neither counts publicly.
     Status alone decides: a signature an editor approved without an email address
     is as final as a confirmed one.
     """
     from datetime import timedelta
-
-    from django.db.models.functions import Coalesce
 
     now = now or timezone.now()
     pending_cutoff = now - timedelta(
@@ -456,15 +602,18 @@ def signatures_purge_expired(*, now=None) -> PurgeReport:
         + settings.SIGNATURE_PENDING_RETENTION_MARGIN
     )
     rejected_cutoff = now - timedelta(days=settings.SIGNATURE_REJECTED_RETENTION_DAYS)
-    last_link = Greatest(
-        "created_at",
-        Coalesce("email_requested_at", "created_at"),
-        Coalesce("email_sent_at", "created_at"),
+    confirm_emails = OutboundEmail.objects.filter(
+        signature=OuterRef("pk"), kind=EmailKind.CONFIRM
+    )
+    # The newest link is made when the newest confirmation request is sent.
+    last_sent = Subquery(
+        confirm_emails.exclude(sent_at=None).order_by("-sent_at").values("sent_at")[:1]
     )
     pending = (
         Signature.objects.filter(status=SignatureStatus.PENDING)
-        .alias(last_link=last_link)
-        .filter(last_link__lt=pending_cutoff, emails_sent__gte=F("emails_requested"))
+        .alias(last_link=Greatest("created_at", Coalesce(last_sent, "created_at")))
+        .filter(last_link__lt=pending_cutoff)
+        .exclude(Exists(confirm_emails.filter(state__in=OWED_EMAIL_STATES)))
     )
     rejected = Signature.objects.filter(status=SignatureStatus.REJECTED).filter(
         Q(reviewed_at__lt=rejected_cutoff)
@@ -552,6 +701,8 @@ def letter_anonymise(*, letter: Letter, dry_run: bool) -> AnonymiseReport:
                 signature.save()
         if not dry_run and touched:
             admin_history_erase(signature_ids=touched)
+            for signature_id in touched:  # owed emails hold the erased address
+                outbox.emails_cancel(signature_id=signature_id)
     return AnonymiseReport(
         letter=letter.slug,
         dry_run=dry_run,

@@ -30,40 +30,78 @@ class SignatureTokenGenerator:
     def make_token(self, signature: Signature) -> str:
         return self._make_token_with_timestamp(signature, self._seconds(self._now()))
 
-    def check_token(self, signature: Signature | None, token: str | None) -> bool:
-        """Return whether ``token`` is valid for ``signature`` now; never raises."""
-        if not (signature and token) or len(token) > 64:
-            return False
-        try:
-            ts_b36, _hash = token.split("-", 1)
-            ts = base36_to_int(ts_b36)
-        except ValueError:
-            return False
-        if not any(
-            constant_time_compare(
-                self._make_token_with_timestamp(signature, ts, email=email), token
-            )
-            for email in _address_states(signature)
-        ):
+    def check_token(
+        self,
+        signature: Signature | None,
+        token: str | None,
+        *,
+        as_status: str | None = None,
+    ) -> bool:
+        """Return whether ``token`` is valid for ``signature`` now; never raises.
+
+        ``as_status`` checks it as if the signature were still in that status (a
+        confirm link made while PENDING, opened again once confirmed).
+        """
+        ts = self._genuine_timestamp(signature, token, as_status)
+        if ts is None:
             return False
         timeout = getattr(settings, self.timeout_setting)
         return 0 <= self._seconds(self._now()) - ts <= timeout
 
+    def is_genuine(
+        self,
+        signature: Signature | None,
+        token: str | None,
+        *,
+        as_status: str | None = None,
+    ) -> bool:
+        """Return whether ``token`` was made for ``signature``, expired or not."""
+        return self._genuine_timestamp(signature, token, as_status) is not None
+
+    def _genuine_timestamp(self, signature, token, as_status) -> int | None:
+        if not (signature and token) or len(token) > 64:
+            return None
+        try:
+            ts_b36, _hash = token.split("-", 1)
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return None
+        genuine = any(
+            constant_time_compare(
+                self._make_token_with_timestamp(
+                    signature, ts, email=email, as_status=as_status
+                ),
+                token,
+            )
+            for email in _address_states(signature)
+        )
+        return ts if genuine else None
+
     def _make_token_with_timestamp(
-        self, signature: Signature, timestamp: int, *, email: str | None = None
+        self,
+        signature: Signature,
+        timestamp: int,
+        *,
+        email: str | None = None,
+        as_status: str | None = None,
     ) -> str:
         ts_b36 = int_to_base36(timestamp)
         digest = salted_hmac(
             self.key_salt,
-            self._state(signature, timestamp, email=email),
+            self._state(signature, timestamp, email=email, as_status=as_status),
             algorithm="sha256",
         ).hexdigest()[::2]
         return f"{ts_b36}-{digest}"
 
     def _state(
-        self, signature: Signature, timestamp: int, *, email: str | None = None
+        self,
+        signature: Signature,
+        timestamp: int,
+        *,
+        email: str | None = None,
+        as_status: str | None = None,
     ) -> str:
-        status = signature.status if self.covers_status else ""
+        status = (as_status or signature.status) if self.covers_status else ""
         if email is None:
             email = signature.email_normalised
         return f"{signature.pk}|{status}|{email}|{signature.withdrawn_at}|{timestamp}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.db import transaction
+from django.test import Client
 from django.utils import translation
 from djangocms_versioning import versionables
 from djangocms_versioning.models import Version
@@ -44,6 +45,16 @@ def _clean_cache():
     yield
     cache_clear()
     reset_breakers()
+
+
+@pytest.fixture
+def client():
+    """A test client that says what every browser says: forms come from our pages.
+
+    The sign view checks ``Sec-Fetch-Site`` instead of a CSRF token; tests of that
+    check build their own clients.
+    """
+    return Client(headers={"Sec-Fetch-Site": "same-origin"})
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,14 @@ import factory
 from django.contrib.auth import get_user_model
 
 from pages.models import Letter, PublicationStatus, Recommendation, Update
-from signatories.models import Signature, SignatureStatus
+from signatories.domains import domain_matches
+from signatories.models import (
+    EmailKind,
+    EmailState,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -92,3 +99,20 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     contact_role = "Director"
     contact_email = factory.Sequence(lambda n: f"contact{n}@org{n}.example")
     email_normalised = factory.LazyAttribute(lambda s: s.contact_email.lower())
+    # As the services store it: derived from the address and the website.
+    domain_match = factory.LazyAttribute(
+        lambda s: domain_matches(email=s.email_normalised, website=s.website)
+    )
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    """One owed (or settled) email of the outbox."""
+
+    class Meta:
+        model = OutboundEmail
+
+    kind = EmailKind.CONFIRM
+    signature = factory.SubFactory(SignatureFactory)
+    recipient = factory.LazyAttribute(lambda e: e.signature.contact_email)
+    language = "en"
+    state = EmailState.PENDING

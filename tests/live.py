@@ -1,7 +1,9 @@
 """Real moving parts for integration and browser tests: an SMTP sink and a Celery
 worker (with beat) started as a separate process against the test database."""
 
+import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -23,12 +25,30 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class SinkHandler:
-    """Accept mail, optionally answering 4xx to the first ``fail_first`` messages."""
+    """Accept mail, optionally answering 4xx to the first ``fail_first`` messages.
+
+    Faults on demand: ``refuse`` holds addresses refused with 550 at RCPT (one
+    ``rcpt_attempts`` entry each time); ``stall_next`` messages are stored and then
+    held before the 250 reply until ``release`` is set (``stalled`` tells when one
+    is held), as a server that received a message whose sender then died.
+    """
 
     fail_first: int = 0
     attempts: int = 0
     messages: list = field(default_factory=list)
     arrived: threading.Event = field(default_factory=threading.Event)
+    refuse: set = field(default_factory=set)
+    rcpt_attempts: list = field(default_factory=list)
+    stall_next: int = 0
+    stalled: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpt_attempts.append(address)
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
@@ -38,7 +58,15 @@ class SinkHandler:
             message_from_bytes(envelope.original_content, policy=policy.default)
         )
         self.arrived.set()
+        if self.stall_next > 0:
+            self.stall_next -= 1
+            self.stalled.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         return "250 OK"
+
+    def recipients(self) -> list[str]:
+        return [message["To"] for message in self.messages]
 
     def wait_for(self, count: int = 1, timeout: float = 60) -> list:
         deadline = time.monotonic() + timeout
@@ -64,14 +92,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class SmtpSink(SinkHandler):
+    """The handler plus its server, which can be taken down and brought back."""
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """Stop listening: connections to the port are refused until ``start``."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @pytest.fixture
 def smtp_sink():
-    handler = SinkHandler()
+    handler = SmtpSink()
     handler.port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
+    handler.controller = None
+    handler.start()
     yield handler
-    controller.stop()
+    handler.release.set()
+    handler.stop()
 
 
 def _database_url() -> str:
@@ -92,6 +135,12 @@ class Worker:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children (no shutdown, no ack, no
+        record): its own process group, so only processes this test started."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
 
 @pytest.fixture
 def start_worker(transactional_db, smtp_sink, tmp_path, settings):
@@ -103,11 +152,17 @@ def start_worker(transactional_db, smtp_sink, tmp_path, settings):
     """
     workers: list[Worker] = []
     queue = f"test-{uuid.uuid4().hex[:10]}"
+    # The web side leases what it queues for this long: as short as the worker's.
+    settings.OUTBOX_MIN_AGE_SECONDS = 1
     celery_app.conf.task_default_queue = queue
     for sub in ("broker/out", "broker/processed", "broker/control"):
         (settings.RUN_DIR / sub).mkdir(parents=True, exist_ok=True)
 
-    def start(*, site_url: str = "http://testserver", **extra_env: str) -> Worker:
+    def start(
+        *, site_url: str = "http://testserver", pool: str = "solo", **extra_env: str
+    ) -> Worker:
+        """Start a worker; ``pool="solo"`` sends in the worker's own process (its
+        PID is the sender's), ``pool="prefork"`` in a child process."""
         log = tmp_path / f"worker{len(workers)}.log"
         env = {
             **os.environ,
@@ -133,7 +188,8 @@ def start_worker(transactional_db, smtp_sink, tmp_path, settings):
                     "campaign",
                     "worker",
                     "-B",
-                    "--pool=solo",
+                    f"--pool={pool}",
+                    "--concurrency=1",
                     "--loglevel=INFO",
                     "--without-gossip",
                     "--without-mingle",
@@ -146,6 +202,7 @@ def start_worker(transactional_db, smtp_sink, tmp_path, settings):
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, for kill()
             )
         worker = Worker(process=process, log=log, queue=queue)
         workers.append(worker)

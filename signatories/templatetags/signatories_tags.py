@@ -1,22 +1,25 @@
+"""Tags for the letter page and the CMS plugins. They render what they are handed.
+
+Query strings are parsed by the views (``filters.SignatoryFilterForm``); the tags
+never read ``request.GET``.
+"""
+
 from django import template
 from django.utils.translation import get_language
-from django_countries import countries
 
 from ..countries import country_choices
 from ..forms import SignatureForm
 from ..models import OrganisationType
-from ..selectors import (
-    letter_public_signatories,
-    letter_signatory_countries,
-    letter_signature_count,
-)
+from ..selectors import SignatoryListing, letter_signature_count
 
 register = template.Library()
 
 
 @register.inclusion_tag("signatories/_counter.html")
-def signature_counter(letter):
-    count = letter_signature_count(letter=letter)
+def signature_counter(letter, count=None):
+    """The count and goal bar; ``count`` from the view saves a second tally read."""
+    if count is None:
+        count = letter_signature_count(letter=letter)
     goal = letter.goal or 0
     return {
         "letter": letter,
@@ -28,58 +31,79 @@ def signature_counter(letter):
 
 
 @register.inclusion_tag("signatories/_sign_form.html", takes_context=True)
-def sign_form(context, letter, form=None):
+def sign_form(context, letter, form=None, count=None):
+    is_open = letter.is_signing_open()
+    if not is_open and count is None:  # the closed notice names the final count
+        count = letter_signature_count(letter=letter)
     return {
         "request": context.get("request"),
         "letter": letter,
         "form": form or SignatureForm(letter=letter),
-        "open": letter.is_signing_open(),
-        "count": letter_signature_count(letter=letter),
+        "open": is_open,
+        "count": count,
     }
 
 
-def _cursor(value) -> int | None:
-    try:
-        cursor = int(value)
-    except (TypeError, ValueError):
-        return None
-    return cursor if 0 < cursor < 2**62 else None
+@register.inclusion_tag("signatories/_signatory_frame.html")
+def signatory_frame(letter):
+    """The list in a frame of its own page: never part of a shared-cached page."""
+    return {"letter": letter}
 
 
-def _present_countries(letter) -> list[tuple[str, str]]:
-    """The filter's countries, named and sorted in the page's language."""
-    present = set(letter_signatory_countries(letter=letter))
-    return [pair for pair in country_choices(get_language()) if pair[0] in present]
-
-
-@register.inclusion_tag("signatories/_signatory_list.html", takes_context=True)
-def signatory_list(context, letter, limit=50):
-    request = context.get("request")
-    params = request.GET if request else {}
-    country = params.get("country", "").upper()
-    country = country if country in dict(countries) else ""
-    kind = params.get("type", "")
-    kind = kind if kind in OrganisationType.values else ""
-    page = letter_public_signatories(
-        letter=letter,
-        country=country,
-        organisation_type=kind,
-        after=_cursor(params.get("after")),
-        limit=limit,
-    )
+@register.inclusion_tag("signatories/_signatory_list.html")
+def signatory_list(listing: SignatoryListing, target: str = ""):
+    """One page of the list, grouped by type, with the filter form."""
     groups: dict[str, list] = {}
-    for signature in page.items:
+    for signature in listing.page.items:
         groups.setdefault(signature.get_organisation_type_display(), []).append(
             signature
         )
     return {
-        "request": request,
-        "letter": letter,
-        "page": page,
+        "letter": listing.letter,
+        "page": listing.page,
         "groups": groups,
-        "country": country,
-        "type": kind,
-        "countries": _present_countries(letter),
+        "country": listing.country,
+        "type": listing.organisation_type,
+        "countries": _present_countries(listing.countries),
         "types": OrganisationType.choices,
-        "filtered": bool(country or kind or params.get("after")),
+        "filtered": bool(listing.country or listing.organisation_type or listing.after),
+        "target": target,
     }
+
+
+def _present_countries(codes) -> list[tuple[str, str]]:
+    """The filter's countries, named and sorted in the page's language."""
+    present = set(codes)
+    return [pair for pair in country_choices(get_language()) if pair[0] in present]
+
+
+# Rendered unbound selects, per process: the ~250-option country list costs ~20 ms
+# to render and is the same for every visitor of a language.
+_WIDGET_HTML: dict[tuple, str] = {}
+
+
+@register.filter
+def widget_html(field) -> str:
+    """``{{ field }}``, remembered per language while the form is unbound."""
+    choices = getattr(field.field, "choices", None)
+    if field.form.is_bound or field.errors or choices is None:
+        return str(field)
+    try:
+        short = len(choices) < 50
+    except TypeError:  # a callable list (the countries, per language): long
+        short = False
+    if short:
+        return str(field)
+    key = (
+        get_language(),
+        field.html_name,
+        field.auto_id,
+        field.field.required,
+        str(field.help_text),
+        repr(field.initial),
+        repr(sorted(field.field.widget.attrs.items())),
+    )
+    html = _WIDGET_HTML.get(key)
+    if html is None:
+        html = _WIDGET_HTML[key] = str(field)
+    return html

@@ -64,7 +64,7 @@ def test_organisation_signs_confirms_by_email_and_is_listed(
         == SignatureStatus.CONFIRMED
     )
 
-    page.goto(f"{live_server.url}/en/letters/{LETTER}/?country=MD#signatories")
+    page.goto(f"{live_server.url}/en/sign/{LETTER}/signatories/?country=MD")
     listed = page.locator(".signatory-list .name")
     assert "Harbour Light Reporters" in listed.all_inner_texts()
     assert "desk@harbourlight.example" not in page.content()

@@ -12,7 +12,7 @@ from campaign.celery import (
     broker_breaker,
 )
 from campaign.celery import app as celery_app
-from signatories.tasks import send_signature_email
+from signatories.tasks import outbox_deliver
 from tests.live import set_broker_url
 
 
@@ -72,18 +72,18 @@ def hung_broker(silent_redis):
 
 def test_tasks_publish_through_the_broker_breaker():
     """Every task of the app (shared tasks included) gets the breaker."""
-    assert isinstance(send_signature_email, ResilientTask)
+    assert isinstance(outbox_deliver, ResilientTask)
 
 
 def test_a_hung_broker_is_tried_once_then_skipped(hung_broker):
     """One publish waits one timeout and fails; the next fail at once, untried."""
     with pytest.raises(OperationalError):
-        send_signature_email.delay(1)
+        outbox_deliver.delay(1)
     tried = hung_broker.accepted
     assert tried >= 1
     for _ in range(10):
         with pytest.raises(BrokerUnavailable):
-            send_signature_email.delay(1)
+            outbox_deliver.delay(1)
     assert hung_broker.accepted == tried
     assert broker_breaker(celery_app).is_open
 
@@ -96,4 +96,4 @@ def test_broker_unavailable_is_what_callers_already_catch():
 def test_eager_tasks_ignore_the_broker_breaker(hung_broker, celery_eager, db):
     """In-process (eager) runs never touch the broker, so no breaker applies."""
     broker_breaker(celery_app).failed(ConnectionError("down"))
-    send_signature_email.delay(999_999)  # no such signature: returns quietly
+    outbox_deliver.delay(999_999)  # no such email: returns quietly

@@ -47,7 +47,7 @@ def test_api_answers_503_json_while_the_database_is_down(lenient_client, databas
     for path in ("/api/letters/", "/api/letters/x/signatories/"):
         response = lenient_client.get(path)
         assert response.status_code == 503, path
-        assert response["Content-Type"] == "application/json"
+        assert response["Content-Type"] == "application/problem+json"
         assert response["Retry-After"] == "30"
         assert "temporarily unavailable" in response.json()["detail"]
 
@@ -78,7 +78,7 @@ def test_a_view_losing_the_database_answers_503(lenient_client, monkeypatch):
     monkeypatch.setattr(api, "letter_list_public", lost)
     response = lenient_client.get("/api/letters/")
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
 
 
 @pytest.mark.django_db

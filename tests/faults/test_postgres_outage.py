@@ -123,7 +123,7 @@ def test_a_stopped_database_gets_503_answers_and_recovery(cluster, site):
     for path in ("/api/letters/", "/api/letters/any-letter/signatories/"):
         status, headers, body = get(site, path)
         assert status == 503, path
-        assert headers["Content-Type"] == "application/json"
+        assert headers["Content-Type"] == "application/problem+json"
         assert "detail" in json.loads(body)
 
     status, _headers, body = get(site, "/healthz")

@@ -5,9 +5,15 @@ import pytest
 
 from signatories import services
 from signatories.admin import domain_matches
-from signatories.models import LetterTally, Signature, SignatureStatus
+from signatories.models import (
+    EmailState,
+    LetterTally,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+)
 from signatories.selectors import letter_signature_count
-from tests.factories import LetterFactory, SignatureFactory
+from tests.factories import LetterFactory, OutboundEmailFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +45,32 @@ def test_changelist_renders_with_filters(admin_client):
 )
 def test_email_state_filter(admin_client, query, shown):
     """The email filter finds failed deliveries and emails not yet sent."""
-    SignatureFactory(organisation="Failed", email_error="550 no such user")
-    SignatureFactory(organisation="Unsent", emails_requested=1)
-    SignatureFactory(organisation="Sent", emails_requested=1, emails_sent=1)
+    for name, state in [
+        ("Failed", EmailState.FAILED_PERMANENT),
+        ("Unsent", EmailState.PENDING),
+        ("Sent", EmailState.SENT),
+    ]:
+        OutboundEmailFactory(signature__organisation=name, state=state)
     response = admin_client.get(f"{CHANGELIST}?{query}")
     names = [s.organisation for s in response.context["cl"].result_list]
     assert sorted(names) == sorted(shown or ["Failed", "Unsent", "Sent"])
+
+
+def test_changelist_shows_the_email_backlog(admin_client):
+    """Editors see how many emails are owed and how many already failed an attempt."""
+    OutboundEmailFactory(state=EmailState.PENDING, attempts=3)
+    OutboundEmailFactory(state=EmailState.PENDING)
+    OutboundEmailFactory(state=EmailState.SENT)
+    response = admin_client.get(CHANGELIST)
+    assert "2 emails are still owed, 1 of them after a failed attempt" in response.text
+
+
+def test_signature_page_lists_its_emails(admin_client):
+    """The change page shows each email's kind and state, read from the outbox."""
+    email = OutboundEmailFactory(state=EmailState.PENDING, attempts=2)
+    OutboundEmail.objects.filter(pk=email.pk).update(last_error="SMTPConnectError")
+    response = admin_client.get(f"{CHANGELIST}{email.signature.pk}/change/")
+    assert "Confirmation request: Owed (2 attempts, SMTPConnectError)" in response.text
 
 
 def test_changelist_search_by_email(admin_client):
@@ -114,19 +140,19 @@ def test_resend_action_owes_another_email_within_the_cap(
     admin_client, settings, celery_eager, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Resending owes one more email, never beyond the cap, never to the withdrawn."""
-    fresh = SignatureFactory(emails_requested=1, emails_sent=1)
-    capped = SignatureFactory(
-        emails_requested=settings.SIGNATURE_MAX_EMAILS,
-        emails_sent=settings.SIGNATURE_MAX_EMAILS,
+    fresh = OutboundEmailFactory(state=EmailState.SENT).signature
+    capped = SignatureFactory()
+    OutboundEmailFactory.create_batch(
+        settings.SIGNATURE_MAX_EMAILS, signature=capped, state=EmailState.SENT
     )
     withdrawn = SignatureFactory(
         status="withdrawn", contact_email="", email_normalised=""
     )
     with django_capture_on_commit_callbacks(execute=True):
         act(admin_client, "resend_confirmation", [fresh, capped, withdrawn])
-    assert Signature.objects.get(pk=fresh.pk).emails_requested == 2
-    assert Signature.objects.get(pk=capped.pk).emails_requested == 3
-    assert Signature.objects.get(pk=withdrawn.pk).emails_requested == 0
+    assert fresh.emails.count() == 2
+    assert capped.emails.count() == settings.SIGNATURE_MAX_EMAILS
+    assert withdrawn.emails.count() == 0
     assert [m.to for m in mailoutbox] == [[fresh.contact_email]]
 
 

@@ -210,7 +210,9 @@ def test_post_new_and_repeat_answer_the_same(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    """New and repeat signatures get identical 202 bodies; one row, two emails."""
+    """New and repeat signatures get identical 202 bodies; one row, two emails.
+
+    While pending, the newest submission's details win (issue 11.1)."""
     with django_capture_on_commit_callbacks(execute=True):
         first = post_json(client, letter.slug, payload)
     with django_capture_on_commit_callbacks(execute=True):
@@ -223,7 +225,7 @@ def test_post_new_and_repeat_answer_the_same(
     assert first.content == second.content
     assert first.json()["status"] == "accepted"
     signature = Signature.objects.get()
-    assert signature.organisation == "Kestrel Rights Alliance"
+    assert signature.organisation == "X"
     assert signature.status == "pending"
     assert len(mailoutbox) == 2
 
@@ -584,7 +586,11 @@ def test_reads_send_etag_and_answer_304(client, letter, suffix):
     url = f"{API}/letters/" + suffix.format(slug=letter.slug)
     first = client.get(url)
     assert first.status_code == 200
-    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    if "signatories" in suffix:  # a withdrawal must not linger: revalidate always
+        assert first["Cache-Control"] == "public, no-cache, max-age=0, must-revalidate"
+    else:
+        assert "public" in first["Cache-Control"]
+        assert "max-age=60" in first["Cache-Control"]
     etag = first["ETag"]
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304

@@ -1,10 +1,19 @@
 import pytest
 
-from signatories.emails import signature_email, signature_links
+from signatories.emails import email_render, signature_links
+from signatories.models import EmailKind
 from signatories.tokens import confirm_token, withdraw_token
 from tests.factories import SignatureFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def signature_email(signature, kind=None):
+    """The email a repeat submission owes: a confirmation while pending."""
+    if kind is None:
+        pending = signature.status == "pending"
+        kind = EmailKind.CONFIRM if pending else EmailKind.ALREADY_SIGNED
+    return email_render(kind=kind, signature=signature)
 
 
 def test_confirmation_email_has_text_html_and_both_links(letter):
@@ -14,7 +23,7 @@ def test_confirmation_email_has_text_html_and_both_links(letter):
     links = signature_links(signature)
     assert message.to == [signature.contact_email]
     assert message.subject == "Please confirm your signature: Stop the raids"
-    assert "Hello Olena," in message.body
+    assert "Olena" not in message.body  # an unconfirmed address gets no free text
     assert links["confirm_url"] in message.body
     assert links["withdraw_url"] in message.body
     [(html, mimetype)] = message.alternatives
@@ -38,12 +47,11 @@ def test_plain_text_email_is_not_html_escaped(letter):
     letter.title = "Stop raids & arrests"
     letter.save()
     signature = SignatureFactory(
-        letter=letter, contact_name="Seán O'Brien", organisation='"Free" Press & Co'
+        letter=letter, contact_name="Seán O'Brien", status="confirmed"
     )
     message = signature_email(signature)
-    assert message.subject == "Please confirm your signature: Stop raids & arrests"
+    assert message.subject == "You have already signed: Stop raids & arrests"
     assert "Hello Seán O'Brien," in message.body
-    assert '"Free" Press & Co' in message.body
     assert "&amp;" not in message.body and "&#x27;" not in message.body
     html = message.alternatives[0][0]
     assert "&amp;" in html and "O&#x27;Brien" in html  # the HTML part stays escaped
@@ -98,7 +106,7 @@ def test_email_text_is_translated(letter, language):
     english = signature_email(SignatureFactory(letter=letter, language="en"))
     assert "Stop the raids" in message.subject  # the letter has no translation
     assert message.subject != english.subject
-    assert "Hello" not in message.body
+    assert message.body != english.body
 
 
 def test_russian_email_is_in_cyrillic(letter):
@@ -106,6 +114,30 @@ def test_russian_email_is_in_cyrillic(letter):
     message = signature_email(SignatureFactory(letter=letter, language="ru"))
     wording = message.subject.replace("Stop the raids", "")
     assert any("\u0400" <= ch <= "\u04ff" for ch in wording)
+
+
+def test_confirm_email_carries_none_of_the_submitters_text(letter):
+    """An unconfirmed address gets no names, URLs or comment typed by the submitter."""
+    hostile = {
+        "organisation": "Security team of your bank",
+        "contact_name": "Hello Security team, restore it at https://evil.example/login",
+        "contact_role": "Fraud desk",
+        "website": "https://evil.example/login",
+        "comment": "Your account is locked: https://evil.example/unlock",
+    }
+    signature = SignatureFactory(letter=letter, **hostile)
+    message = signature_email(signature)
+    html = message.alternatives[0][0]
+    for part in (message.subject, message.body, html):
+        for value in hostile.values():
+            assert value not in part
+        assert "evil.example" not in part and "Security team" not in part
+    links = signature_links(signature)
+    assert (
+        links["confirm_url"] in message.body and links["withdraw_url"] in message.body
+    )
+    assert "Stop the raids" in message.body
+    assert "If it was not you" in message.body and "If it was not you" in html
 
 
 def test_already_signed_email_words_the_signers_kind(letter):

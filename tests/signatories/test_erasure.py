@@ -31,7 +31,8 @@ def test_withdrawal_erases_the_admin_history_of_the_signature(admin_client):
         )
     assert LogEntry.objects.filter(object_repr="Brave Media Ltd").exists()
     token = withdraw_token.make_token(signature)
-    assert services.signature_withdraw(signature_id=signature.pk, token=token)
+    result = services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert result.outcome == "done"
     entries = LogEntry.objects.filter(object_id=str(signature.pk))
     assert entries.count() == 1  # who changed what and when stays
     assert "Brave" not in entries.get().object_repr

@@ -116,7 +116,7 @@ def test_one_line_fields_lose_control_characters_and_extra_space(letter, sign_da
         letter,
         sign_data
         | {
-            "organisation": "  Kestrel\u202e Rights\n\t Alliance\u200b\u0007 ",
+            "organisation": "  Kestrel\u202e Rights\n\t Alliance\u200b\u2066 ",
             "contact_name": "Olena\u00a0 K.",
             "contact_role": " Director\r\n",
         },

@@ -132,12 +132,14 @@ def test_links_mailed_before_the_migration_keep_working(before):
 
     pending = Signature.objects.get(pk=pending.pk)
     assert pending.email_normalised == "janedoe@gmail.com"
-    assert services.signature_confirm(signature_id=pending.pk, token=confirm_link)
+    result = services.signature_confirm(signature_id=pending.pk, token=confirm_link)
+    assert result.outcome == "done"
     assert letter_signature_count(letter=letter) == 1
     confirmed = Signature.objects.get(pk=confirmed.pk)
     assert confirmed.email_normalised == "sam@xn--bcher-kva.de"
     assert withdraw_token.check_token(confirmed, withdraw_link)
-    assert services.signature_withdraw(signature_id=confirmed.pk, token=withdraw_link)
+    result = services.signature_withdraw(signature_id=confirmed.pk, token=withdraw_link)
+    assert result.outcome == "done"
     # A used link still dies: the erasure blanks both forms of the address.
     confirmed.refresh_from_db()
     assert not withdraw_token.check_token(confirmed, withdraw_link)

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from campaign.celery import app as celery_app
 from signatories import retention, services
-from signatories.models import Signature, SignatureStatus
-from tests.factories import LetterFactory, SignatureFactory
+from signatories.models import EmailState, Signature, SignatureStatus
+from tests.factories import LetterFactory, OutboundEmailFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,11 @@ def test_pending_signature_is_erased_after_its_link_expired(settings):
     expired = aged(SignatureFactory(), created_at=now - life - DAY)
     fresh = aged(SignatureFactory(), created_at=now - life + DAY)
     # Old, but a link was mailed again recently: that link still works.
-    resent = aged(
-        SignatureFactory(emails_requested=2, emails_sent=2),
-        created_at=now - life - DAY,
-        email_sent_at=now - DAY,
-    )
+    resent = aged(SignatureFactory(), created_at=now - life - DAY)
+    OutboundEmailFactory(signature=resent, state=EmailState.SENT, sent_at=now - DAY)
     # Old, and still owed an email (SMTP down): its link was never mailed.
-    owed = aged(
-        SignatureFactory(emails_requested=1, emails_sent=0),
-        created_at=now - life - DAY,
-    )
+    owed = aged(SignatureFactory(), created_at=now - life - DAY)
+    OutboundEmailFactory(signature=owed, state=EmailState.PENDING)
     report = services.signatures_purge_expired()
     assert report.pending == 1
     remaining = set(Signature.objects.values_list("pk", flat=True))
@@ -200,3 +195,15 @@ def test_anonymise_letter_command(capsys):
         call_command("anonymise_letter", "no-such-letter")
     with pytest.raises(CommandError):
         call_command("anonymise_letter", LetterFactory().slug)
+
+
+def test_letter_anonymise_drops_emails_still_owed_to_erased_signers():
+    """An owed email holds the address: anonymising cancels it and blanks it."""
+    letter = closed_letter()
+    email = OutboundEmailFactory(
+        signature=SignatureFactory(letter=letter, status=SignatureStatus.CONFIRMED),
+        kind="already_signed",
+    )
+    services.letter_anonymise(letter=letter, dry_run=False)
+    email.refresh_from_db()
+    assert (email.state, email.recipient) == (EmailState.CANCELLED, "")

@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from signatories import selectors, services
-from signatories.models import SignatureStatus
-from tests.conftest import cache_clear
+from signatories.models import Signature, SignatureStatus
+from signatories.tokens import confirm_token, withdraw_token
 from tests.factories import LetterFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,18 +117,37 @@ def test_approval_letter_lists_only_approved(db):
     assert organisations(page) == ["Approved"]
 
 
-def test_signatory_countries_are_distinct_sorted_and_cached(letter):
-    """The filter's countries come from listed signatures and are cached."""
-    SignatureFactory(letter=letter, status="confirmed", country="UA")
-    SignatureFactory(letter=letter, status="confirmed", country="DE")
-    SignatureFactory(letter=letter, status="confirmed", country="UA")
-    SignatureFactory(letter=letter, status="confirmed", country="FR", is_public=False)
+def test_signatory_countries_follow_confirm_and_withdraw(letter):
+    """The filter's countries are those of listed signatures, kept by the services."""
+    rows = [
+        SignatureFactory(letter=letter, country=country, is_public=public)
+        for country, public in [("UA", True), ("DE", True), ("UA", True), ("FR", False)]
+    ]
     SignatureFactory(letter=letter, status="pending", country="GE")
+    for signature in rows:
+        services.signature_confirm(
+            signature_id=signature.pk, token=confirm_token.make_token(signature)
+        )
     assert selectors.letter_signatory_countries(letter=letter) == ["DE", "UA"]
-    SignatureFactory(letter=letter, status="confirmed", country="PL")
-    assert selectors.letter_signatory_countries(letter=letter) == ["DE", "UA"]
-    cache_clear()
-    assert selectors.letter_signatory_countries(letter=letter) == ["DE", "PL", "UA"]
+    german = Signature.objects.get(pk=rows[1].pk)
+    services.signature_withdraw(
+        signature_id=german.pk, token=withdraw_token.make_token(german)
+    )
+    assert selectors.letter_signatory_countries(letter=letter) == ["UA"]
+
+
+def test_signatory_countries_follow_review_and_recount(db):
+    """Approval lists a country, rejection removes it; a recount rebuilds them."""
+    letter = LetterFactory(requires_approval=True)
+    waiting = SignatureFactory(letter=letter, status="confirmed", country="PL")
+    assert selectors.letter_signatory_countries(letter=letter) == []
+    services.signatures_approve(signature_ids=[waiting.pk], user=None)
+    assert selectors.letter_signatory_countries(letter=letter) == ["PL"]
+    services.signatures_reject(signature_ids=[waiting.pk], user=None, reason="no")
+    assert selectors.letter_signatory_countries(letter=letter) == []
+    SignatureFactory(letter=letter, status="approved", country="GE")  # no service
+    services.letter_recount(letter=letter)
+    assert selectors.letter_signatory_countries(letter=letter) == ["GE"]
 
 
 def test_public_logo_only_for_listed_signatures_with_a_logo(letter):

@@ -7,8 +7,16 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from PIL import Image
 
-from signatories import services, tasks
-from signatories.models import LetterTally, Signature, SignatureStatus, SignerKind
+from signatories import outbox, services, tasks
+from signatories.models import (
+    EmailKind,
+    EmailState,
+    LetterTally,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+    SignerKind,
+)
 from signatories.selectors import letter_public_signatories, letter_signature_count
 from signatories.tokens import confirm_token, withdraw_token
 from tests.factories import EditorFactory, LetterFactory, SignatureFactory
@@ -40,8 +48,8 @@ def test_signature_create_stores_pending_and_emails_after_commit(
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
     assert "/en/sign/confirm/" in html and "/en/sign/withdraw/" in html
-    result.signature.refresh_from_db()
-    assert (result.signature.emails_requested, result.signature.emails_sent) == (1, 1)
+    [email] = OutboundEmail.objects.all()
+    assert (email.kind, email.state) == (EmailKind.CONFIRM, EmailState.SENT)
 
 
 def test_signature_create_normalises_the_email(letter, sign):
@@ -51,12 +59,13 @@ def test_signature_create_normalises_the_email(letter, sign):
     assert signature.email_normalised == "olena@kestrel.example"
 
 
-def test_signature_create_twice_changes_nothing_but_resends(
-    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+def test_signature_create_twice_after_confirming_changes_nothing_but_resends(
+    letter, sign, confirm, celery_eager, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """A repeat (address in another case, padded) finds the first row unchanged."""
+    """A repeat once confirmed (address in another case, padded) changes nothing."""
     with django_capture_on_commit_callbacks(execute=True):
         first = sign(letter, client_ip="10.0.0.1").signature
+    confirm(first)
     stored = Signature.objects.values().get()
     with django_capture_on_commit_callbacks(execute=True):
         second = sign(
@@ -72,13 +81,9 @@ def test_signature_create_twice_changes_nothing_but_resends(
     assert not second.created
     assert second.signature.pk == first.pk
     assert Signature.objects.count() == 1
-    again = Signature.objects.values().get()
-    outbox = ("emails_requested", "emails_sent", "email_requested_at", "email_sent_at")
-    assert {k: v for k, v in again.items() if k not in outbox} == {
-        k: v for k, v in stored.items() if k not in outbox
-    }
-    assert again["emails_requested"] == 2
+    assert Signature.objects.values().get() == stored
     assert [m.to for m in mailoutbox] == [["olena@kestrel.example"]] * 2
+    assert "already" in mailoutbox[1].subject
 
 
 def test_signature_create_sends_at_most_three_emails(
@@ -89,8 +94,7 @@ def test_signature_create_sends_at_most_three_emails(
         with django_capture_on_commit_callbacks(execute=True):
             sign(letter)
     assert len(mailoutbox) == 3
-    signature = Signature.objects.get()
-    assert (signature.emails_requested, signature.emails_sent) == (3, 3)
+    assert OutboundEmail.objects.filter(state=EmailState.SENT).count() == 3
 
 
 def test_signature_create_in_signers_language(
@@ -133,13 +137,13 @@ def test_signature_create_when_broker_is_down_leaves_email_owed(
     def down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(tasks.send_signature_email, "delay", down)
-    with caplog.at_level(logging.WARNING, logger="signatories.services"):
+    monkeypatch.setattr(tasks.outbox_deliver, "delay", down)
+    with caplog.at_level(logging.WARNING, logger="signatories.outbox"):
         with django_capture_on_commit_callbacks(execute=True):
             result = sign(letter)
     assert result.created
-    signature = Signature.objects.get()
-    assert (signature.emails_requested, signature.emails_sent) == (1, 0)
+    [email] = OutboundEmail.objects.all()
+    assert (email.state, email.attempts) == (EmailState.PENDING, 0)
     assert "left to the outbox sweep" in caplog.text
 
 
@@ -191,9 +195,11 @@ def test_signature_confirm_counts_once(letter, sign):
     """A valid token confirms and counts; confirming twice is a no-op."""
     signature = sign(letter).signature
     token = confirm_token.make_token(signature)
-    first = services.signature_confirm(signature_id=signature.pk, token=token)
+    first = services.signature_confirm(signature_id=signature.pk, token=token).signature
     assert first.status == SignatureStatus.CONFIRMED and first.confirmed_at
-    second = services.signature_confirm(signature_id=signature.pk, token=token)
+    second = services.signature_confirm(
+        public_id=signature.public_id, token=token
+    ).signature
     assert second.pk == signature.pk
     signature.refresh_from_db()
     assert signature.status == SignatureStatus.CONFIRMED
@@ -207,7 +213,10 @@ def test_signature_confirm_tampered_token_is_refused(letter, sign):
     signature = sign(letter).signature
     token = confirm_token.make_token(signature)
     tampered = token[:-1] + ("0" if token[-1] != "0" else "1")
-    assert services.signature_confirm(signature_id=signature.pk, token=tampered) is None
+    assert (
+        services.signature_confirm(signature_id=signature.pk, token=tampered).outcome
+        == "invalid"
+    )
     signature.refresh_from_db()
     assert signature.status == SignatureStatus.PENDING
     assert letter_signature_count(letter=letter) == 0
@@ -218,13 +227,19 @@ def test_signature_confirm_with_another_signatures_token_is_refused(letter, sign
     mine = sign(letter).signature
     other = sign(letter, contact_email="other@kestrel.example").signature
     token = confirm_token.make_token(other)
-    assert services.signature_confirm(signature_id=mine.pk, token=token) is None
+    assert (
+        services.signature_confirm(signature_id=mine.pk, token=token).outcome
+        == "invalid"
+    )
     assert Signature.objects.get(pk=mine.pk).status == SignatureStatus.PENDING
 
 
-def test_signature_confirm_unknown_id_is_none(db):
-    """Confirming a signature that does not exist returns None."""
-    assert services.signature_confirm(signature_id=987654, token="abc-123") is None
+def test_signature_confirm_unknown_id_is_invalid(db):
+    """Confirming a signature that does not exist is an invalid link."""
+    assert (
+        services.signature_confirm(signature_id=987654, token="abc-123").outcome
+        == "invalid"
+    )
 
 
 def test_signature_confirm_expired_token_is_refused(
@@ -237,7 +252,8 @@ def test_signature_confirm_expired_token_is_refused(
         seconds=settings.SIGNATURE_TOKEN_TIMEOUT + 5
     )
     monkeypatch.setattr(confirm_token, "_now", lambda: later)
-    assert services.signature_confirm(signature_id=signature.pk, token=token) is None
+    result = services.signature_confirm(signature_id=signature.pk, token=token)
+    assert result.outcome == "expired"
     assert Signature.objects.get().status == SignatureStatus.PENDING
 
 
@@ -258,7 +274,10 @@ def test_signature_confirm_does_not_revive_an_ended_signature(
         services.signatures_reject(
             signature_ids=[signature.pk], user=editor, reason="spam"
         )
-    assert services.signature_confirm(signature_id=signature.pk, token=token) is None
+    assert (
+        services.signature_confirm(signature_id=signature.pk, token=token).outcome
+        == "invalid"
+    )
     assert Signature.objects.get().status == end_state
     assert letter_signature_count(letter=letter) == 0
 
@@ -351,7 +370,10 @@ def test_signature_withdraw_erases_personal_data(
     signature.refresh_from_db()
     token = withdraw_token.make_token(signature)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.signature_withdraw(signature_id=signature.pk, token=token)
+        assert (
+            services.signature_withdraw(signature_id=signature.pk, token=token).outcome
+            == "done"
+        )
     signature.refresh_from_db()
     assert signature.status == SignatureStatus.WITHDRAWN
     assert signature.withdrawn_at
@@ -379,8 +401,14 @@ def test_withdraw_link_dies_after_use_and_the_address_may_sign_again(letter, sig
     """A used withdraw link does nothing more; the same address can sign anew."""
     signature = sign(letter).signature
     token = withdraw_token.make_token(signature)
-    assert services.signature_withdraw(signature_id=signature.pk, token=token)
-    assert not services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert (
+        services.signature_withdraw(signature_id=signature.pk, token=token).outcome
+        == "done"
+    )
+    assert (
+        services.signature_withdraw(signature_id=signature.pk, token=token).outcome
+        != "done"
+    )
     again = sign(letter)
     assert again.created and again.signature.pk != signature.pk
     assert Signature.objects.count() == 2
@@ -394,7 +422,10 @@ def test_withdraw_link_from_the_first_email_works_after_confirming(
     token = withdraw_token.make_token(signature)  # as in the confirmation email
     confirm(signature)
     assert letter_signature_count(letter=letter) == 1
-    assert services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert (
+        services.signature_withdraw(signature_id=signature.pk, token=token).outcome
+        == "done"
+    )
     assert Signature.objects.get().status == SignatureStatus.WITHDRAWN
     assert letter_signature_count(letter=letter) == 0
 
@@ -407,7 +438,10 @@ def test_withdraw_link_survives_approval(sign, confirm, editor):
     signature.refresh_from_db()
     token = withdraw_token.make_token(signature)
     services.signatures_approve(signature_ids=[signature.pk], user=editor)
-    assert services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert (
+        services.signature_withdraw(signature_id=signature.pk, token=token).outcome
+        == "done"
+    )
     assert letter_signature_count(letter=letter) == 0
 
 
@@ -416,8 +450,11 @@ def test_withdraw_pending_signature_keeps_the_count(letter, sign, confirm):
     counted = sign(letter, contact_email="a@kestrel.example").signature
     confirm(counted)
     pending = sign(letter).signature
-    assert services.signature_withdraw(
-        signature_id=pending.pk, token=withdraw_token.make_token(pending)
+    assert (
+        services.signature_withdraw(
+            signature_id=pending.pk, token=withdraw_token.make_token(pending)
+        ).outcome
+        == "done"
     )
     assert letter_signature_count(letter=letter) == 1
 
@@ -426,13 +463,19 @@ def test_withdraw_with_a_confirm_token_is_refused(letter, sign):
     """A confirmation link cannot be used to withdraw."""
     signature = sign(letter).signature
     token = confirm_token.make_token(signature)
-    assert not services.signature_withdraw(signature_id=signature.pk, token=token)
+    assert (
+        services.signature_withdraw(signature_id=signature.pk, token=token).outcome
+        != "done"
+    )
     assert Signature.objects.get().status == SignatureStatus.PENDING
 
 
-def test_withdraw_unknown_signature_is_false(db):
-    """Withdrawing a signature that does not exist returns False."""
-    assert not services.signature_withdraw(signature_id=987654, token="abc-123")
+def test_withdraw_unknown_signature_is_refused(db):
+    """Withdrawing a signature that does not exist changes nothing."""
+    assert (
+        services.signature_withdraw(signature_id=987654, token="abc-123").outcome
+        != "done"
+    )
 
 
 def test_tally_never_goes_below_zero(letter, sign, confirm):
@@ -441,8 +484,11 @@ def test_tally_never_goes_below_zero(letter, sign, confirm):
     confirm(signature)
     LetterTally.objects.filter(letter=letter).update(public_count=0)
     signature.refresh_from_db()
-    assert services.signature_withdraw(
-        signature_id=signature.pk, token=withdraw_token.make_token(signature)
+    assert (
+        services.signature_withdraw(
+            signature_id=signature.pk, token=withdraw_token.make_token(signature)
+        ).outcome
+        == "done"
     )
     assert letter_signature_count(letter=letter) == 0
 
@@ -456,7 +502,7 @@ def test_signature_resend_owes_an_email_only_to_a_known_address(
         services.signature_resend(letter=letter, contact_email=" OLENA@kestrel.example")
         services.signature_resend(letter=letter, contact_email="nobody@else.example")
     assert [m.to for m in mailoutbox] == [["olena@kestrel.example"]]
-    assert Signature.objects.get().emails_requested == 2
+    assert OutboundEmail.objects.count() == 2
 
 
 def test_signature_resend_to_a_rejected_signature_sends_nothing(
@@ -474,7 +520,8 @@ def test_signature_resend_to_a_rejected_signature_sends_nothing(
     services.signatures_reject(signature_ids=[signature.pk], user=editor, reason="x")
     with django_capture_on_commit_callbacks(execute=True):
         services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
-    assert Signature.objects.get().emails_requested == 1
+    # Only the first confirmation request (never sent here): nothing new is owed.
+    assert OutboundEmail.objects.filter(kind__in=outbox.CAPPED_KINDS).count() == 1
     assert mailoutbox == []
 
 
@@ -525,12 +572,20 @@ def test_logo_orientation_is_applied_before_the_metadata_goes(letter, sign):
     assert height > width
 
 
-def test_duplicate_signature_with_a_logo_leaves_no_stray_file(letter, sign):
-    """The logo of a repeat signature is not kept in storage."""
-    sign(letter, logo=upload(image_bytes()))
-    sign(letter, logo=upload(image_bytes("JPEG")))
+def test_duplicate_signature_with_a_logo_leaves_no_stray_file(
+    letter, sign, confirm, django_capture_on_commit_callbacks
+):
+    """A replaced pending logo, and a confirmed signer's repeat logo, leave storage."""
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(letter, logo=upload(image_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        signature = sign(letter, logo=upload(image_bytes("JPEG"))).signature
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(letter, logo=upload(image_bytes()))
     logos = default_storage.listdir("logos")[1]
     assert logos == [Signature.objects.get().logo.name.removeprefix("logos/")]
+    assert Signature.objects.get().logo.name == signature.logo.name
 
 
 def test_review_records_the_editor():
@@ -541,3 +596,162 @@ def test_review_records_the_editor():
     signature.refresh_from_db()
     assert signature.reviewed_by == editor
     assert timezone.now() - signature.reviewed_at < timedelta(minutes=1)
+
+
+# Closing and unpublishing (docs/decisions.md)
+
+
+def close(letter) -> None:
+    letter.signing_closes = timezone.now() - timedelta(minutes=1)
+    letter.save()
+
+
+def test_confirmation_after_close_counts_while_published(letter, sign):
+    """A signature made while open and confirmed in time counts after close."""
+    signature = sign(letter).signature
+    token = confirm_token.make_token(signature)
+    close(letter)
+    result = services.signature_confirm(public_id=signature.public_id, token=token)
+    assert result.outcome == "done"
+    assert letter_signature_count(letter=letter) == 1
+
+
+def test_confirmation_on_an_unpublished_letter_changes_nothing(letter, sign):
+    """On an unpublished letter a valid link counts nothing and says so."""
+    signature = sign(letter).signature
+    token = confirm_token.make_token(signature)
+    letter.status = "draft"
+    letter.save()
+    result = services.signature_confirm(public_id=signature.public_id, token=token)
+    assert result.outcome == "unpublished"
+    assert Signature.objects.get().status == SignatureStatus.PENDING
+    assert letter_signature_count(letter=letter) == 0
+
+
+def test_no_confirmation_resend_after_close(
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Asking for a new link after close owes no confirmation request."""
+    sign(letter)
+    close(letter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
+    assert OutboundEmail.objects.count() == 1  # only the first, from signing
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("change", ["close", "unpublish"])
+def test_queued_confirmation_is_cancelled_once_the_letter_closes(
+    letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks, change
+):
+    """A confirmation request still owed when the letter closes is never sent."""
+    with django_capture_on_commit_callbacks(execute=False):
+        sign(letter)  # queued, not yet delivered (e.g. SMTP down)
+    if change == "close":
+        close(letter)
+    else:
+        letter.status = "draft"
+        letter.save()
+    email = OutboundEmail.objects.get()
+    outbox.email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.state == EmailState.CANCELLED
+    assert mailoutbox == []
+
+
+def test_already_signed_notice_still_goes_out_after_close(
+    letter, sign, confirm, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A confirmed signer asking again after close gets 'already signed' (withdraw
+    link), since it confirms nothing."""
+    confirm(sign(letter).signature)
+    close(letter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
+    [message] = mailoutbox
+    assert "already" in message.subject
+
+
+# Approval and rejection notices (issue 13)
+
+
+def test_approval_mails_one_notice_in_the_signers_language(
+    sign, confirm, editor, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An editor's approval mails the signer once, in their language, uncapped."""
+    letter = LetterFactory(requires_approval=True, title="Stop the raids")
+    signature = sign(letter, language="de").signature
+    for _ in range(3):  # the confirmation cap is used up: notices are not capped
+        services.signature_resend(letter=letter, contact_email="olena@kestrel.example")
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_approve(signature_ids=[signature.pk], user=editor)
+        services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    [message] = mailoutbox
+    assert message.to == ["olena@kestrel.example"]
+    assert "Stop the raids" in message.subject
+    assert "/de/sign/withdraw/" in message.body
+    approved = OutboundEmail.objects.get(kind=EmailKind.APPROVED)
+    assert (approved.language, approved.state) == ("de", EmailState.SENT)
+    # Rendered in German (the wording follows once the lead translates new strings).
+    assert '<html lang="de">' in message.alternatives[0][0]
+
+
+def test_rejection_mails_one_notice_without_the_reason(
+    letter,
+    sign,
+    confirm,
+    editor,
+    celery_eager,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """A rejection mails the signer once; the editor's reason stays internal."""
+    signature = sign(letter).signature
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_reject(
+            signature_ids=[signature.pk], user=editor, reason="Looks like a fake org"
+        )
+    [message] = mailoutbox
+    assert "not accepted" in message.subject
+    assert "fake" not in message.body
+    assert "fake" not in message.alternatives[0][0]
+    assert "/sign/withdraw/" in message.body
+
+
+def test_each_decision_mails_its_own_notice(
+    letter,
+    sign,
+    confirm,
+    editor,
+    celery_eager,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Reject, then approve on second thought: two decisions, two notices."""
+    signature = sign(letter).signature
+    confirm(signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_reject(
+            signature_ids=[signature.pk], user=editor, reason="x"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    assert ["not accepted" in m.subject for m in mailoutbox] == [True, False]
+    assert "approved" in mailoutbox[1].subject
+
+
+def test_a_decision_reversed_before_sending_is_not_mailed(
+    letter, sign, confirm, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A notice still owed when the editor changes their mind is dropped, not sent."""
+    signature = sign(letter).signature
+    confirm(signature)
+    services.signatures_reject(signature_ids=[signature.pk], user=editor, reason="x")
+    services.signatures_approve(signature_ids=[signature.pk], user=editor)
+    rejected = OutboundEmail.objects.get(kind=EmailKind.REJECTED)
+    assert outbox.email_deliver(email_id=rejected.pk) == EmailState.CANCELLED
+    approved = OutboundEmail.objects.get(kind=EmailKind.APPROVED)
+    assert outbox.email_deliver(email_id=approved.pk) == EmailState.SENT
+    assert len(mailoutbox) == 1

@@ -3,27 +3,26 @@ import socket
 from datetime import timedelta
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
-from signatories import tasks
-from signatories.models import Signature
-from signatories.tasks import (
-    is_transient,
-    requeue_unsent_confirmations,
-    send_review_digest,
-    send_signature_email,
-)
+from signatories import outbox
+from signatories.models import EmailKind, EmailState, OutboundEmail
+from signatories.outbox import is_permanent
+from signatories.tasks import outbox_deliver, outbox_sweep, send_review_digest
 from tests.factories import LetterFactory, SignatureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def owed(**kwargs):
-    """A signature owed one email, as signature_create leaves it."""
-    return SignatureFactory(
-        emails_requested=1, email_requested_at=timezone.now(), **kwargs
+def owed(kind=EmailKind.CONFIRM, **kwargs) -> OutboundEmail:
+    """One owed email, due now and held by nobody, as the sweep would find it."""
+    signature = SignatureFactory(**kwargs)
+    return OutboundEmail.objects.create(
+        kind=kind,
+        signature=signature,
+        recipient=signature.contact_email,
+        language=signature.language,
     )
 
 
@@ -41,188 +40,196 @@ def refuse_with(monkeypatch, exc):
     return attempts
 
 
-def test_send_signature_email_sends_once(mailoutbox):
+def test_outbox_deliver_sends_once(mailoutbox):
     """The task sends what is owed and records it; a second run sends nothing."""
-    signature = owed()
-    send_signature_email.apply(args=[signature.pk])
-    send_signature_email.apply(args=[signature.pk])
+    email = owed()
+    outbox_deliver.apply(args=[email.pk])
+    outbox_deliver.apply(args=[email.pk])
     [message] = mailoutbox
-    assert message.to == [signature.contact_email]
+    assert message.to == [email.signature.contact_email]
     assert "/sign/confirm/" in message.body
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
-    signature.refresh_from_db()
-    assert signature.emails_sent == 1 and signature.email_sent_at
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (EmailState.SENT, 1)
+    assert email.sent_at and email.lease_until is None
+    assert email.recipient == ""  # settled: the address is not kept
 
 
-def test_send_signature_email_with_nothing_owed_sends_nothing(mailoutbox):
-    """A signature whose emails are all sent gets no other."""
-    signature = SignatureFactory(emails_requested=2, emails_sent=2)
-    send_signature_email.apply(args=[signature.pk])
+def test_outbox_deliver_of_a_settled_email_sends_nothing(mailoutbox):
+    """An email already sent gets no second copy."""
+    email = owed()
+    OutboundEmail.objects.filter(pk=email.pk).update(state=EmailState.SENT)
+    outbox_deliver.apply(args=[email.pk])
     assert mailoutbox == []
-    assert Signature.objects.get().emails_sent == 2
 
 
-def test_send_signature_email_for_a_missing_row_is_quiet(mailoutbox):
-    """A task for a deleted signature returns without error."""
-    result = send_signature_email.apply(args=[987654])
+def test_outbox_deliver_for_a_missing_row_is_quiet(mailoutbox):
+    """A task for a row that is gone returns without error."""
+    result = outbox_deliver.apply(args=[987654])
     assert result.successful()
     assert mailoutbox == []
 
 
 @pytest.mark.parametrize("status", ["withdrawn", "rejected"])
-def test_send_signature_email_after_the_signature_ended_sends_nothing(
-    mailoutbox, status
-):
-    """A signature withdrawn or rejected before the task runs gets no email."""
-    signature = owed(status=status)
-    send_signature_email.apply(args=[signature.pk])
+def test_outbox_deliver_after_the_signature_ended_sends_nothing(mailoutbox, status):
+    """A signature withdrawn or rejected before the task runs gets no confirmation."""
+    email = owed(status=status)
+    outbox_deliver.apply(args=[email.pk])
     assert mailoutbox == []
-    signature.refresh_from_db()
-    assert signature.emails_requested == signature.emails_sent == 0
+    email.refresh_from_db()
+    assert email.state == EmailState.CANCELLED
 
 
-def test_send_signature_email_to_a_confirmed_signer_says_already_signed(mailoutbox):
-    """A confirmed signer who signs again gets the 'already signed' notice."""
-    signature = owed(status="confirmed")
-    send_signature_email.apply(args=[signature.pk])
+def test_outbox_deliver_already_signed_notice(mailoutbox):
+    """The template follows the email's kind: 'already signed', no confirm link."""
+    email = owed(kind=EmailKind.ALREADY_SIGNED, status="confirmed")
+    outbox_deliver.apply(args=[email.pk])
     [message] = mailoutbox
     assert "already" in message.subject
     assert "/sign/confirm/" not in message.body
     assert "/sign/withdraw/" in message.body
 
 
-def test_permanent_smtp_failure_is_recorded_not_retried(monkeypatch, mailoutbox):
-    """A 5xx refusal is stored on the signature and the email stays unsent."""
+def test_permanent_smtp_refusal_is_recorded_not_retried(monkeypatch, mailoutbox):
+    """A 5xx refusal of the address is final: one attempt, no address in the error."""
     attempts = refuse_with(
-        monkeypatch, smtplib.SMTPRecipientsRefused({"x@y": (550, b"no")})
+        monkeypatch, smtplib.SMTPRecipientsRefused({"x@y.example": (550, b"no")})
     )
-    signature = owed()
-    result = send_signature_email.apply(args=[signature.pk])
-    assert result.successful()  # recorded, not raised, not retried
+    email = owed()
+    result = outbox_deliver.apply(args=[email.pk])
+    assert result.successful()  # recorded, not raised
+    email.refresh_from_db()
+    assert email.state == EmailState.FAILED_PERMANENT
+    assert email.last_error == "SMTPRecipientsRefused 550"
+    assert outbox.emails_due() == []  # the sweep leaves it alone
     assert len(attempts) == 1
-    signature.refresh_from_db()
-    assert "550" in signature.email_error
-    assert signature.emails_sent == 0
-
-
-def test_transient_smtp_failure_is_retried_with_backoff(monkeypatch, settings):
-    """A 4xx reply asks Celery for a retry after a growing delay, recording nothing."""
-    refuse_with(monkeypatch, smtplib.SMTPDataError(451, b"try later"))
-    retries = []
-
-    def retry(exc=None, countdown=None, **kwargs):
-        retries.append(countdown)
-        raise Retry(exc=exc, when=countdown)
-
-    monkeypatch.setattr(send_signature_email, "retry", retry)
-    signature = owed()
-    send_signature_email.apply(args=[signature.pk], retries=0)
-    send_signature_email.apply(args=[signature.pk], retries=2)
-    assert retries == [settings.EMAIL_RETRY_BACKOFF, settings.EMAIL_RETRY_BACKOFF * 4]
-    signature.refresh_from_db()
-    assert (signature.emails_sent, signature.email_error) == (0, "")
-
-
-def test_transient_failure_after_the_last_retry_is_recorded(monkeypatch, settings):
-    """Once EMAIL_MAX_RETRIES is used up, a transient error is recorded as failed."""
-    refuse_with(monkeypatch, smtplib.SMTPServerDisconnected("gone"))
-    signature = owed()
-    send_signature_email.apply(args=[signature.pk], retries=settings.EMAIL_MAX_RETRIES)
-    signature.refresh_from_db()
-    assert "SMTPServerDisconnected" in signature.email_error
-    assert signature.emails_sent == 0
-
-
-def test_transient_failure_then_success_sends_once(monkeypatch, mailoutbox):
-    """A retried send that then succeeds delivers one email and records it."""
-    real = mail.backends.locmem.EmailBackend.send_messages
-    attempts = []
-
-    def flaky(self, messages):
-        attempts.append(messages)
-        if len(attempts) == 1:
-            raise smtplib.SMTPServerDisconnected("gone")
-        return real(self, messages)
-
-    monkeypatch.setattr(mail.backends.locmem.EmailBackend, "send_messages", flaky)
-    signature = owed()
-    send_signature_email.apply(args=[signature.pk])  # eager: the retry runs at once
-    assert len(attempts) == 2
-    assert len(mailoutbox) == 1
-    signature.refresh_from_db()
-    assert (signature.emails_sent, signature.email_error) == (1, "")
 
 
 @pytest.mark.parametrize(
-    ("exc", "transient"),
+    "exc",
     [
-        (smtplib.SMTPServerDisconnected(), True),
-        (smtplib.SMTPConnectError(421, b"busy"), True),
-        (ConnectionRefusedError(), True),
-        (ConnectionResetError(), True),
-        (TimeoutError(), True),
-        (socket.gaierror(-3, "Temporary failure in name resolution"), True),
-        (OSError(101, "Network is unreachable"), True),
-        (smtplib.SMTPDataError(451, b"try later"), True),
-        (smtplib.SMTPSenderRefused(421, b"later", "from@x"), True),
-        (smtplib.SMTPRecipientsRefused({"a@b": (452, b"full")}), True),
+        smtplib.SMTPDataError(451, b"try later"),
+        smtplib.SMTPServerDisconnected("gone"),
+        ConnectionRefusedError(),
+        smtplib.SMTPAuthenticationError(535, b"bad credentials"),
+    ],
+)
+def test_transient_failure_stays_owed_with_backoff(monkeypatch, settings, exc):
+    """No server, a 4xx or our own misconfiguration: still owed, due after backoff."""
+    refuse_with(monkeypatch, exc)
+    email = owed()
+    before = timezone.now()
+    outbox_deliver.apply(args=[email.pk])
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (EmailState.PENDING, 1)
+    assert email.lease_until is None
+    wait = email.next_attempt_at - before
+    assert wait >= timedelta(seconds=settings.EMAIL_RETRY_BACKOFF)
+    assert email.recipient  # still owed: the address is still needed
+    assert "@" not in email.last_error
+
+
+def test_backoff_doubles_and_is_capped(settings):
+    """The delay doubles per failed attempt up to EMAIL_RETRY_MAX_BACKOFF."""
+    settings.EMAIL_RETRY_BACKOFF = 30
+    settings.EMAIL_RETRY_MAX_BACKOFF = 3600
+    delays = [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 8, 50)]
+    assert delays == [30, 60, 120, 3600, 3600]
+
+
+def test_failed_attempts_are_never_abandoned(monkeypatch, mailoutbox):
+    """However many attempts failed, a due row is sent once the server is back."""
+    refuse_with(monkeypatch, smtplib.SMTPServerDisconnected("gone"))
+    email = owed()
+    for _ in range(12):
+        OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+        outbox_deliver.apply(args=[email.pk])
+    monkeypatch.undo()
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    assert outbox.emails_due() == [email.pk]
+    outbox_deliver.apply(args=[email.pk])
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (EmailState.SENT, 13)
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("exc", "permanent"),
+    [
+        (smtplib.SMTPServerDisconnected(), False),
+        (smtplib.SMTPConnectError(421, b"busy"), False),
+        (ConnectionRefusedError(), False),
+        (TimeoutError(), False),
+        (socket.gaierror(-3, "Temporary failure in name resolution"), False),
+        (smtplib.SMTPDataError(451, b"try later"), False),
+        (smtplib.SMTPSenderRefused(421, b"later", "from@x"), False),
+        (smtplib.SMTPRecipientsRefused({"a@b": (452, b"full")}), False),
         (
             smtplib.SMTPRecipientsRefused({"a@b": (452, b"x"), "c@d": (550, b"y")}),
             False,
         ),
-        (smtplib.SMTPRecipientsRefused({"a@b": (550, b"unknown")}), False),
+        (smtplib.SMTPRecipientsRefused({"a@b": (550, b"unknown")}), True),
         (smtplib.SMTPRecipientsRefused({}), False),
-        (smtplib.SMTPDataError(554, b"rejected"), False),
+        (smtplib.SMTPDataError(554, b"rejected"), True),
         (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
-        (smtplib.SMTPNotSupportedError(), False),
         (ValueError("bug"), False),
     ],
 )
-def test_is_transient_classifies_smtp_errors(exc, transient):
-    """4xx replies and network errors are retried; 5xx and others are not."""
-    assert is_transient(exc) is transient
+def test_is_permanent_only_for_a_refused_recipient_or_message(exc, permanent):
+    """Only a 5xx refusal of the address or message is final; the rest stays owed."""
+    assert is_permanent(exc) is permanent
 
 
-def test_requeue_picks_only_old_owed_unfailed_rows(monkeypatch):
-    """The sweep queues owed emails older than the cutoff and skips the rest."""
+def test_sweep_picks_only_due_unleased_owed_rows(monkeypatch):
+    """Backoff, leases and settled rows are skipped: one chain per owed email."""
     queued = []
-    monkeypatch.setattr(tasks, "_enqueue_email", queued.append)
-    old = timezone.now() - timedelta(minutes=10)
-    stale = owed()
-    confirmed_stale = owed(status="confirmed")
-    failed = owed(email_error="550 no")
-    done = owed(emails_sent=1)
-    withdrawn = owed(status="withdrawn")
-    owed()  # too recent
-    for signature in (stale, confirmed_stale, failed, done, withdrawn):
-        Signature.objects.filter(pk=signature.pk).update(email_requested_at=old)
-    assert requeue_unsent_confirmations(min_age_seconds=120) == 2
-    assert sorted(queued) == sorted([stale.pk, confirmed_stale.pk])
-
-
-def test_requeue_uses_the_configured_age(monkeypatch, settings):
-    """Without an argument the sweep uses OUTBOX_MIN_AGE_SECONDS."""
-    queued = []
-    monkeypatch.setattr(tasks, "_enqueue_email", queued.append)
-    settings.OUTBOX_MIN_AGE_SECONDS = 30
-    signature = owed()
-    Signature.objects.filter(pk=signature.pk).update(
-        email_requested_at=timezone.now() - timedelta(seconds=60)
+    monkeypatch.setattr(outbox, "_enqueue", queued.append)
+    now = timezone.now()
+    due = owed()
+    orphaned = owed()  # a worker died while sending it: its lease ran out
+    OutboundEmail.objects.filter(pk=orphaned.pk).update(
+        state=EmailState.SENDING, lease_until=now - timedelta(seconds=1)
     )
-    assert requeue_unsent_confirmations() == 1
+    in_backoff = owed()
+    OutboundEmail.objects.filter(pk=in_backoff.pk).update(
+        next_attempt_at=now + timedelta(minutes=5), attempts=2
+    )
+    sending = owed()
+    OutboundEmail.objects.filter(pk=sending.pk).update(
+        state=EmailState.SENDING, lease_until=now + timedelta(minutes=5)
+    )
+    queued_recently = owed()
+    OutboundEmail.objects.filter(pk=queued_recently.pk).update(
+        lease_until=now + timedelta(minutes=1)
+    )
+    for state in (EmailState.SENT, EmailState.FAILED_PERMANENT, EmailState.CANCELLED):
+        OutboundEmail.objects.filter(pk=owed().pk).update(state=state)
+    assert outbox_sweep() == 2
+    assert sorted(queued) == sorted([due.pk, orphaned.pk])
+    assert outbox_sweep() == 0  # their queue lease holds them now
+    assert OutboundEmail.objects.get(pk=orphaned.pk).state == EmailState.PENDING
+
+
+def test_sweep_waits_for_the_queue_lease(monkeypatch, settings):
+    """A row just queued is swept again only after OUTBOX_MIN_AGE_SECONDS."""
+    queued = []
+    monkeypatch.setattr(outbox, "_enqueue", queued.append)
     settings.OUTBOX_MIN_AGE_SECONDS = 3600
-    assert requeue_unsent_confirmations() == 0
-    assert queued == [signature.pk]
-
-
-def test_requeue_then_send_delivers_once(celery_eager, mailoutbox):
-    """A swept email is sent once; the next sweep finds nothing owed."""
-    signature = owed()
-    Signature.objects.filter(pk=signature.pk).update(
-        email_requested_at=timezone.now() - timedelta(minutes=10)
+    email = owed()
+    assert outbox_sweep() == 1
+    assert outbox_sweep() == 0
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        lease_until=timezone.now() - timedelta(seconds=1)
     )
-    assert requeue_unsent_confirmations(min_age_seconds=60) == 1
-    assert requeue_unsent_confirmations(min_age_seconds=60) == 0
+    assert outbox_sweep() == 1
+    assert queued == [email.pk, email.pk]
+
+
+def test_sweep_then_send_delivers_once(celery_eager, mailoutbox):
+    """A swept email is sent once; the next sweep finds nothing owed."""
+    owed()
+    assert outbox_sweep() == 1
+    assert outbox_sweep() == 0
     assert len(mailoutbox) == 1
 
 

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from signatories import services
@@ -102,7 +103,7 @@ def test_sign_in_russian_records_the_language(
 
 
 def test_sign_post_twice_looks_the_same(client, letter, sign_data):
-    """A repeat submission gives the same redirect and keeps one unchanged row."""
+    """A repeat submission gives the same redirect and keeps one row (newest wins)."""
     first = client.post(sign_url(letter), sign_data)
     second = client.post(
         sign_url(letter),
@@ -112,7 +113,7 @@ def test_sign_post_twice_looks_the_same(client, letter, sign_data):
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Signature.objects.count() == 1
-    assert Signature.objects.get().organisation == "Kestrel Rights Alliance"
+    assert Signature.objects.get().organisation == "Changed"
 
 
 @pytest.mark.parametrize(
@@ -164,13 +165,13 @@ def test_sign_empty_post_is_400(client, letter):
 def test_script_in_organisation_name_is_stored_as_text_and_escaped(
     client, letters_page, letter, sign_data, confirm
 ):
-    """Markup in a name is kept as typed and shown as text on the letter page."""
+    """Markup in a name is kept as typed and shown as text in the public list."""
     name = '<script>alert("x")</script> Kestrel'
     client.post(sign_url(letter), sign_data | {"organisation": name})
     signature = Signature.objects.get()
     assert signature.organisation == name
     confirm(signature)
-    page = client.get(f"/en/letters/{letter.slug}/").text
+    page = client.get(f"/en/sign/{letter.slug}/signatories/").text
     assert '<script>alert("x")</script>' not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Kestrel" in page
 
@@ -323,15 +324,16 @@ def test_confirm_on_approval_letter_says_an_editor_reviews(client):
     assert letter_signature_count(letter=letter) == 0
 
 
-def test_confirm_with_tampered_token_offers_a_new_link(client, letter):
-    """A bad link answers 400 with the 'send me a new link' form, never 500."""
+def test_confirm_with_tampered_token_answers_400_without_naming_the_letter(
+    client, letter
+):
+    """A bad link answers 400, never 500, and says nothing about the signature."""
     signature = SignatureFactory(letter=letter)
     location = follow_link(client, confirm_url(signature, "abc-123"))
     page = client.get(location)
     assert page.status_code == 400
     assert "This link does not work" in page.text
-    assert f'action="/en/sign/{letter.slug}/new-link/"' in page.text
-    assert 'name="contact_email"' in page.text
+    assert letter.slug not in page.text
     assert client.post(location).status_code == 400
     assert Signature.objects.get().status == SignatureStatus.PENDING
 
@@ -621,6 +623,19 @@ def test_logo_of_unknown_signature_is_404(client):
     assert client.get(f"/en/sign/logo/{10**30}.png").status_code == 404
 
 
+def test_confirm_page_on_an_unpublished_letter_says_nothing_counts(client, letter):
+    """A valid link on an unpublished letter answers a clear page, confirms nothing."""
+    signature = SignatureFactory(letter=letter)
+    location = follow_link(client, confirm_url(signature))
+    letter.status = "draft"
+    letter.save()
+    page = client.get(location)
+    assert page.status_code == 410
+    assert "This letter is not published" in page.text
+    assert client.post(location).status_code == 410
+    assert Signature.objects.get().status == SignatureStatus.PENDING
+
+
 def test_sign_with_an_invalid_idna_domain_is_a_form_error(client, letter, sign_data):
     """A domain that is no valid IDNA name answers 400 with the form, not a 500."""
     data = sign_data | {"contact_email": "olena@xn--zz.example"}
@@ -712,3 +727,60 @@ def test_rate_limited_sign_form_keeps_what_was_typed(
     assert '<option value="UA" selected>' in html
     assert "The logo cannot be kept" in html
     assert Signature.objects.count() == 1
+
+
+# The sign form's origin check (it carries no CSRF token: docs/decisions.md)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},
+    ],
+    ids=["neither", "cross-site", "same-site", "foreign-origin", "null", "lying"],
+)
+def test_sign_post_from_elsewhere_is_refused_with_a_403_page(
+    letter, sign_data, headers
+):
+    """A POST that a browser did not send from our own page stores nothing."""
+    client = Client(headers=headers)
+    response = client.post(sign_url(letter), sign_data)
+    assert response.status_code == 403
+    assert "only accepts submissions sent from this site" in response.text
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://testserver"}],
+    ids=["sec-fetch-site", "origin"],
+)
+def test_sign_post_from_our_page_needs_no_csrf_token(letter, sign_data, headers):
+    """Same-origin posts are accepted without a token, even with CSRF enforced."""
+    client = Client(enforce_csrf_checks=True, headers=headers)
+    response = client.post(sign_url(letter), sign_data)
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_sign_pages_set_no_csrf_cookie(letter):
+    """The sign page and form carry no token, so they set no cookie."""
+    client = Client()
+    response = client.get(sign_url(letter))
+    assert "csrfmiddlewaretoken" not in response.text
+    assert response.cookies == {}
+
+
+def test_signing_reads_no_recommendations(client, letter, sign_data):
+    """A sign-up loads the letter and its text, not what only the letter page shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(sign_url(letter), sign_data).status_code == 302
+    assert not [q for q in queries if "pages_recommendation" in q["sql"]]

@@ -1,0 +1,312 @@
+"""The email outbox: one ``OutboundEmail`` row per message the site owes someone.
+
+Queue (inside the caller's transaction), then deliver in three steps: claim the row
+in one short transaction (a lease), send with no transaction or lock held, record
+the outcome in another short transaction. A worker that dies mid-send leaves a
+claim whose lease expires; the beat sweep then queues the row again. Delivery is
+therefore at least once, with at most one duplicate per worker death inside the
+send window (docs/decisions.md).
+
+Failures: a 5xx refusal of the address (on RCPT or DATA) is final; anything else
+(no server, a 4xx, a timeout, our own misconfiguration) keeps the email owed with a
+capped exponential backoff. Only the sweep retries, and only rows that are due and
+not leased, so each owed email has exactly one chain of attempts.
+
+Services and tasks both import this module; it imports neither (the Celery task is
+looked up by name).
+"""
+
+import logging
+import smtplib
+import uuid
+from datetime import timedelta
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from .emails import email_render
+from .models import (
+    OWED_EMAIL_STATES,
+    EmailKind,
+    EmailState,
+    OutboundEmail,
+    Signature,
+    SignatureStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "signatories.tasks.outbox_deliver"
+
+# Confirmation requests and "already signed" answer a visitor's submission: these
+# are capped per signature (SIGNATURE_MAX_EMAILS). Editors' decisions are not.
+CAPPED_KINDS = (EmailKind.CONFIRM, EmailKind.ALREADY_SIGNED)
+
+
+# --- queueing (inside the caller's transaction) ------------------------------------
+
+
+def _enqueue(email_id: int) -> None:
+    # Runs after commit. A broker that is down must not fail the request: the row
+    # stays owed and the sweep queues it once its queue lease runs out.
+    try:
+        current_app.tasks[DELIVER_TASK].delay(email_id)
+    except (KombuOperationalError, OSError):
+        logger.warning(
+            "Broker unavailable; email %s left to the outbox sweep", email_id
+        )
+
+
+def _queue_lease():
+    return timezone.now() + timedelta(seconds=settings.OUTBOX_MIN_AGE_SECONDS)
+
+
+def email_queue(*, kind: str, signature: Signature) -> OutboundEmail:
+    """Owe ``signature``'s signer one email of ``kind``; it is queued on commit."""
+    now = timezone.now()
+    email = OutboundEmail.objects.create(
+        kind=kind,
+        signature=signature,
+        recipient=signature.contact_email,
+        language=signature.language,
+        next_attempt_at=now,
+        lease_until=_queue_lease(),
+        created_at=now,
+    )
+    transaction.on_commit(partial(_enqueue, email.pk))
+    return email
+
+
+def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
+    """Owe a confirmation (or "already signed") email unless the cap is reached.
+
+    One statement whether or not the signature exists (``signature_id`` 0 for none),
+    so a known and an unknown address cost the same queries. The caller holds the
+    signature's row lock, which keeps the cap exact under concurrency. A pending
+    signature gets a confirmation request only while ``signing_open``. Returns the
+    new row's id, or None.
+    """
+    table = OutboundEmail._meta.db_table
+    signatures = Signature._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (kind, signature_id, recipient, language, state,
+                attempts, next_attempt_at, lease_until, claimed_by, last_error,
+                created_at)
+            SELECT CASE WHEN s.status = %s THEN %s ELSE %s END, s.id,
+                s.contact_email, s.language, %s, 0, %s, %s, '', '', %s
+            FROM {signatures} s
+            WHERE s.id = %s AND s.contact_email <> ''
+              AND (s.status IN (%s, %s) OR (s.status = %s AND %s))
+              AND (SELECT COUNT(*) FROM {table} o
+                   WHERE o.signature_id = s.id AND o.kind IN (%s, %s)) < %s
+            RETURNING id
+            """,  # noqa: S608 (table names come from the models)
+            [
+                SignatureStatus.PENDING,
+                EmailKind.CONFIRM,
+                EmailKind.ALREADY_SIGNED,
+                EmailState.PENDING,
+                now,
+                _queue_lease(),
+                now,
+                signature_id,
+                SignatureStatus.CONFIRMED,
+                SignatureStatus.APPROVED,
+                SignatureStatus.PENDING,
+                signing_open,
+                *CAPPED_KINDS,
+                settings.SIGNATURE_MAX_EMAILS,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    transaction.on_commit(partial(_enqueue, row[0]))
+    return row[0]
+
+
+def emails_cancel(*, signature_id: int) -> None:
+    """Drop every email still owed to a signature (withdrawn: nothing to send)."""
+    OutboundEmail.objects.filter(
+        signature_id=signature_id, state=EmailState.PENDING
+    ).update(state=EmailState.CANCELLED, recipient="", lease_until=None)
+    # A row being sent right now keeps its address until its worker records it.
+
+
+# --- delivery (the worker) -----------------------------------------------------------
+
+
+def email_build(email: OutboundEmail) -> EmailMultiAlternatives | None:
+    """Render ``email`` in its language, or None when it is no longer worth sending."""
+    if email.signature is None:
+        return None
+    return email_render(
+        kind=email.kind,
+        signature=email.signature,
+        language=email.language,
+        recipient=email.recipient,
+    )
+
+
+def is_permanent(exc: Exception) -> bool:
+    """Whether the server refused this address or message for good (a 5xx reply).
+
+    Only a refusal of the recipient or of the message counts; an unreachable
+    server, a 4xx, a timeout or a refused sender/login (our configuration) may
+    succeed later, so the email stays owed.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def error_summary(exc: Exception) -> str:
+    """The exception class and SMTP code: SMTP replies may quote the address."""
+    codes = []
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _msg in exc.recipients.values()})
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        codes = [exc.smtp_code]
+    return " ".join([type(exc).__name__, *map(str, codes)])[:200]
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next attempt after ``attempts`` failures: doubling, capped."""
+    seconds = settings.EMAIL_RETRY_BACKOFF * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.EMAIL_RETRY_MAX_BACKOFF))
+
+
+def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
+    """Take an owed, due email for sending under a lease; None if it is not ours."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    with transaction.atomic():
+        claimed = OutboundEmail.objects.filter(
+            pk=email_id, state=EmailState.PENDING, next_attempt_at__lte=now
+        ).update(state=EmailState.SENDING, lease_until=lease, claimed_by=claimant)
+    if not claimed:
+        return None
+    return (
+        OutboundEmail.objects.select_related("signature__letter")
+        .filter(pk=email_id, claimed_by=claimant)
+        .first()
+    )
+
+
+def _record(*, email_id: int, claimant: str, **changes) -> bool:
+    with transaction.atomic():
+        # Only the current claimant records: a worker whose lease ran out and whose
+        # row was claimed again must not overwrite the newer attempt.
+        return bool(
+            OutboundEmail.objects.filter(
+                pk=email_id, state=EmailState.SENDING, claimed_by=claimant
+            ).update(lease_until=None, **changes)
+        )
+
+
+def email_deliver(*, email_id: int) -> str | None:
+    """Claim, send (no transaction held) and record one owed email.
+
+    Returns the state it was left in, or None when it was not ours to send.
+    """
+    claimant = uuid.uuid4().hex
+    email = email_claim(email_id=email_id, claimant=claimant)
+    if email is None:
+        return None
+    message = email_build(email)
+    if message is None:
+        _record(
+            email_id=email_id,
+            claimant=claimant,
+            state=EmailState.CANCELLED,
+            recipient="",
+        )
+        return EmailState.CANCELLED
+    attempts = email.attempts + 1
+    try:
+        message.send()
+    except Exception as exc:
+        summary = error_summary(exc)
+        if is_permanent(exc):
+            logger.warning("Email %s refused for good: %s", email_id, summary)
+            _record(
+                email_id=email_id,
+                claimant=claimant,
+                state=EmailState.FAILED_PERMANENT,
+                attempts=attempts,
+                last_error=summary,
+                recipient="",
+            )
+            return EmailState.FAILED_PERMANENT
+        retry_at = timezone.now() + backoff(attempts)
+        logger.info(
+            "Email %s not sent (%s); next attempt %s", email_id, summary, retry_at
+        )
+        _record(
+            email_id=email_id,
+            claimant=claimant,
+            state=EmailState.PENDING,
+            attempts=attempts,
+            last_error=summary,
+            next_attempt_at=retry_at,
+        )
+        return EmailState.PENDING
+    _record(
+        email_id=email_id,
+        claimant=claimant,
+        state=EmailState.SENT,
+        attempts=attempts,
+        last_error="",
+        sent_at=timezone.now(),
+        recipient="",
+    )
+    return EmailState.SENT
+
+
+# --- the sweep (beat) ----------------------------------------------------------------
+
+
+def emails_due(*, limit: int = 1000) -> list[int]:
+    """Lease and return owed emails that are due and held by nobody.
+
+    A row in backoff is not due; a queued or sending row is leased. A sending row
+    whose lease ran out (its worker died) is owed again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        due = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(state__in=OWED_EMAIL_STATES, next_attempt_at__lte=now)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        ids = list(due)
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            state=EmailState.PENDING, lease_until=_queue_lease(), claimed_by=""
+        )
+    return ids
+
+
+def email_requeue(email_id: int) -> None:
+    """Queue one delivery task now (the sweep's half of the chain)."""
+    _enqueue(email_id)
+
+
+def backlog() -> dict[str, int]:
+    """How many emails are owed, and how many of those already failed an attempt."""
+    return OutboundEmail.objects.filter(state__in=OWED_EMAIL_STATES).aggregate(
+        owed=Count("pk"), failing=Count("pk", filter=Q(attempts__gt=0))
+    )
