@@ -7,6 +7,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation.template import templatize
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
@@ -212,3 +214,23 @@ def test_compiled_catalogue_matches_the_source(language):
         return rows
 
     assert table(mo, skip_fuzzy=False) == table(po, skip_fuzzy=True)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_login_messages_of_packages_are_translated(language):
+    """django-otp's and django-axes's login messages read in every site language."""
+    from django_otp.forms import OTPAuthenticationFormMixin
+
+    messages = dict(OTPAuthenticationFormMixin.otp_error_messages)
+    messages["lockout"] = settings.AXES_COOLOFF_MESSAGE
+    with translation.override("en"):
+        english = {key: str(text) for key, text in messages.items()}
+    with translation.override(language):
+        for key, text in messages.items():
+            if key == "n_failed_attempts":
+                assert text % {"failure_count": 3} != english[key] % {
+                    "failure_count": 3
+                }, key
+            else:
+                assert str(text) != english[key], key
+        assert gettext("OTP Token:") != "OTP Token:"
