@@ -284,6 +284,17 @@ def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
     """
     now = timezone.now()
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    if connection.vendor != "postgresql":
+        # SQLite (the embedded default) has no UPDATE inside WITH: claim with one
+        # conditional UPDATE, then read the row (two statements, same guarantee).
+        claimed = OutboundEmail.objects.filter(
+            pk=email_id, state=EmailState.PENDING, next_attempt_at__lte=now
+        ).update(state=EmailState.SENDING, lease_until=lease, claimed_by=claimant)
+        if not claimed:
+            return None
+        return OutboundEmail.objects.select_related("signature__letter").get(
+            pk=email_id
+        )
     models = (OutboundEmail, Signature, Letter)
     names, selects = zip(
         *(_columns(m, a) for m, a in zip(models, ("c", "s", "l"), strict=True)),

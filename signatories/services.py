@@ -103,6 +103,16 @@ def _signature_lock_and_replace(
     on every sign-up). Returns the row as it was before the change (its old logo
     is needed) and whether the change was written.
     """
+    if connection.vendor != "postgresql":
+        # SQLite (the embedded default) has no UPDATE inside WITH: a locking read
+        # and a conditional UPDATE, the same two steps for a new and a known address.
+        signature = Signature.objects.select_for_update().get(
+            letter_id=letter_id, email_normalised=email_normalised
+        )
+        replaced = Signature.objects.filter(
+            pk=signature.pk, status=SignatureStatus.PENDING
+        ).update(**changes)
+        return signature, bool(replaced)
     table = Signature._meta.db_table
     fields = Signature._meta.concrete_fields
     columns = ", ".join(f'"{f.column}"' for f in fields)

@@ -65,4 +65,7 @@ def test_delivery_is_two_statements(smtp):
     with CaptureQueriesContext(connection) as captured:
         assert outbox.email_deliver(email_id=email.pk) == EmailState.SENT
     statements = [q["sql"] for q in captured.captured_queries]
-    assert len(statements) == 2, statements
+    # SQLite claims with an UPDATE and a read: one statement more.
+    assert len(statements) == (2 if connection.vendor == "postgresql" else 3), (
+        statements
+    )
