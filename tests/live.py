@@ -225,3 +225,27 @@ def start_worker(transactional_db, smtp_sink, tmp_path, settings):
         except subprocess.TimeoutExpired:
             worker.process.kill()
     celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+def wait_until(predicate, timeout: float = 60) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return predicate()
+
+
+def sign_form(client, letter, *, email: str, organisation: str = "Org"):
+    """POST the sign form as a visitor would (a listed organisation in Georgia)."""
+    return client.post(
+        f"/en/sign/{letter.slug}/",
+        {
+            "organisation": organisation,
+            "country": "GE",
+            "organisation_type": "ngo",
+            "contact_name": "Contact",
+            "contact_email": email,
+            "is_public": "on",
+            "consent": "on",
+        },
+    )

@@ -9,6 +9,7 @@ import pytest
 
 from signatories.models import EmailState, OutboundEmail, Signature
 from tests.factories import LetterFactory
+from tests.live import sign_form, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("live")]
 
@@ -21,25 +22,7 @@ FAST = {"EMAIL_RETRY_BACKOFF": "1", "EMAIL_RETRY_MAX_BACKOFF": "2"}
 
 
 def sign(client, letter, email: str):
-    return client.post(
-        f"/en/sign/{letter.slug}/",
-        {
-            "organisation": "Org",
-            "country": "GE",
-            "organisation_type": "ngo",
-            "contact_name": "Contact",
-            "contact_email": email,
-            "is_public": "on",
-            "consent": "on",
-        },
-    )
-
-
-def wait_until(predicate, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return predicate()
+    return sign_form(client, letter, email=email)
 
 
 def test_smtp_outage_longer_than_the_retry_budget_delivers_everything_once(

@@ -8,6 +8,7 @@ import pytest
 
 from signatories.models import EmailState, OutboundEmail, Signature
 from tests.factories import LetterFactory
+from tests.live import sign_form, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("live")]
 
@@ -17,25 +18,9 @@ FAST = {"OUTBOX_LEASE_SECONDS": "3", "OUTBOX_SWEEP_SECONDS": "1"}
 
 
 def sign(client, letter, n: int):
-    return client.post(
-        f"/en/sign/{letter.slug}/",
-        {
-            "organisation": f"Org {n}",
-            "country": "GE",
-            "organisation_type": "ngo",
-            "contact_name": "Contact",
-            "contact_email": f"signer{n}@org.example",
-            "is_public": "on",
-            "consent": "on",
-        },
+    return sign_form(
+        client, letter, email=f"signer{n}@org.example", organisation=f"Org {n}"
     )
-
-
-def wait_until(predicate, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.mark.parametrize("pool", ["solo", "prefork"])
