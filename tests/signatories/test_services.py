@@ -693,7 +693,7 @@ def test_approval_mails_one_notice_in_the_signers_language(
     assert "/de/sign/withdraw/" in message.body
     approved = OutboundEmail.objects.get(kind=EmailKind.APPROVED)
     assert (approved.language, approved.state) == ("de", EmailState.SENT)
-    # Rendered in German (the wording follows once the lead translates new strings).
+    # Rendered in the signer's language, German.
     assert '<html lang="de">' in message.alternatives[0][0]
 
 
