@@ -367,6 +367,11 @@ SIGNATURE_PENDING_RETENTION_MARGIN = env.int(
 SIGNATURE_REJECTED_RETENTION_DAYS = env.int(
     "SIGNATURE_REJECTED_RETENTION_DAYS", default=30
 )
+# An offline signature without an email address that no editor approved (or
+# rejected) is erased this many days after its import.
+SIGNATURE_UNREVIEWED_RETENTION_DAYS = env.int(
+    "SIGNATURE_UNREVIEWED_RETENTION_DAYS", default=90
+)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
 # Owed emails are never abandoned: the delay doubles up to this cap.
 EMAIL_RETRY_MAX_BACKOFF = env.int("EMAIL_RETRY_MAX_BACKOFF", default=3600)

@@ -1,22 +1,26 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
-from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import outbox, services
+from pages.models import Letter
+
+from . import offline, outbox, services
 from .csv_export import signatures_csv
 from .domains import domain_matches as _domain_matches
 from .forms import RejectForm, SignatureForm
@@ -31,6 +35,7 @@ from .models import (
 from .review import (
     QUEUE_PARAMETER,
     QUEUE_WAITING,
+    approval_queue_url,
     signature_awaits_approval,
     signatures_awaiting_approval,
 )
@@ -95,6 +100,57 @@ class SignatureAdminForm(forms.ModelForm):
         return logo
 
 
+class OfflineImportForm(forms.Form):
+    """The first step of an offline import: which letter, where from, which file."""
+
+    letter = forms.ModelChoiceField(
+        label=_("Letter"), queryset=Letter.objects.published().order_by("slug")
+    )
+    source_note = forms.CharField(
+        label=_("Where were these signatures gathered?"),
+        max_length=200,
+        help_text=_(
+            "For example “Berlin event, November 2026” or “letters by post”. "
+            "Stored with each signature; editors see it, the public does not."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the emails"),
+        choices=settings.LANGUAGES,
+        help_text=_("For rows that name no language of their own."),
+    )
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, separated by commas or semicolons, at most 1 MB. Start from "
+            "the template."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "The signers agreed, on paper or in writing, that their details are "
+            "stored to count their signature and, where they said yes, to list it."
+        ),
+    )
+
+    def clean_source_note(self):
+        return " ".join(self.cleaned_data["source_note"].split())
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > offline.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d KB: split it into smaller files.")
+                % {"size": offline.MAX_FILE_BYTES // 1024}
+            )
+        try:
+            text = offline.csv_text(upload.read())
+            self.cleaned_data["rows"] = offline.csv_rows(text)
+        except offline.CsvError as error:
+            raise forms.ValidationError(str(error)) from None
+        return text
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     form = SignatureAdminForm
@@ -111,6 +167,7 @@ class SignatureAdmin(admin.ModelAdmin):
     list_filter = [
         ApprovalQueueFilter,
         "status",
+        "source",
         "letter",
         "kind",
         "organisation_type",
@@ -132,6 +189,8 @@ class SignatureAdmin(admin.ModelAdmin):
         "contact_email",  # the confirmed identity; uniqueness and tokens use it
         "email_normalised",
         "language",
+        "source",
+        "source_note",
         "created_at",
         "confirmed_at",
         "reviewed_at",
@@ -158,6 +217,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "newsletter",
         *readonly_fields[5:],
     ]
+    import_template = "admin/signatories/signature/import.html"
     change_list_template = "admin/signatories/signature/change_list.html"
 
     def has_add_permission(self, request):
@@ -218,6 +278,7 @@ class SignatureAdmin(admin.ModelAdmin):
         extra_context = {
             "is_nav_sidebar_enabled": False,
             "email_backlog": outbox.backlog(),  # owed and failing emails, at a glance
+            "can_import": self.has_import_permission(request),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context=extra_context)
@@ -342,8 +403,131 @@ class SignatureAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.stats_view),
                 name="signatories_signature_stats",
             ),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="signatories_signature_import",
+            ),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="signatories_signature_import_template",
+            ),
             *super().get_urls(),
         ]
+
+    def has_import_permission(self, request) -> bool:
+        # The model's add permission: the admin's own add form stays closed
+        # (has_add_permission), the import is the one way editors add signatures.
+        return request.user.has_perm("signatories.add_signature")
+
+    def import_template_view(self, request):
+        """The CSV file editors fill in: the columns and one example row."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(offline.template_csv(), content_type="text/csv")
+        response["Content-Disposition"] = (
+            'attachment; filename="offline-signatures-template.csv"'
+        )
+        return response
+
+    def import_view(self, request):
+        """Import offline signatures: upload, preview every row, then import."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import offline signatures"),
+            "opts": self.model._meta,
+            "columns": [(name, offline.COLUMN_HELP[name]) for name in offline.COLUMNS],
+        }
+        if request.method == "POST" and "payload" in request.POST:
+            return self._import_confirmed(request, context)
+        form = OfflineImportForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"language": get_language()},
+        )
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.signatures_import(
+                    letter=data["letter"],
+                    rows=data["rows"],
+                    source_note=data["source_note"],
+                    imported_by=request.user,
+                    language=data["language"],
+                    dry_run=True,
+                )
+            except services.SigningClosed:
+                form.add_error("letter", _("This letter does not take signatures now."))
+            else:
+                payload = offline.import_payload_dumps(
+                    user_id=request.user.pk,
+                    letter_id=data["letter"].pk,
+                    source_note=data["source_note"],
+                    language=data["language"],
+                    text=data["file"],
+                )
+                return TemplateResponse(
+                    request,
+                    "admin/signatories/signature/import_report.html",
+                    {
+                        **context,
+                        "title": _("Check the import"),
+                        "report": report,
+                        "letter": data["letter"],
+                        "source_note": data["source_note"],
+                        "payload": payload,
+                    },
+                )
+        status = 400 if form.is_bound else 200
+        return TemplateResponse(
+            request, self.import_template, {**context, "form": form}, status=status
+        )
+
+    def _import_confirmed(self, request, context):
+        try:
+            job = offline.import_payload_loads(
+                request.POST["payload"], user_id=request.user.pk
+            )
+            rows = offline.csv_rows(job["csv"])
+        except (signing.BadSignature, offline.CsvError):
+            self.message_user(
+                request,
+                _("This import expired or was changed: upload the file again."),
+                messages.ERROR,
+            )
+            return redirect("admin:signatories_signature_import")
+        letter = get_object_or_404(Letter, pk=job["letter"])
+        try:
+            report = services.signatures_import(
+                letter=letter,
+                rows=rows,
+                source_note=job["note"],
+                imported_by=request.user,
+                language=job["language"],
+                dry_run=False,
+            )
+        except services.SigningClosed:
+            self.message_user(
+                request,
+                _("This letter does not take signatures now."),
+                messages.ERROR,
+            )
+            return redirect("admin:signatories_signature_import")
+        return TemplateResponse(
+            request,
+            "admin/signatories/signature/import_report.html",
+            {
+                **context,
+                "title": _("Offline signatures imported"),
+                "report": report,
+                "letter": letter,
+                "source_note": job["note"],
+                "queue_url": approval_queue_url(),
+            },
+        )
 
     def stats_view(self, request):
         """Signatures per day over the last 60 days, as an SVG bar chart (no JS)."""

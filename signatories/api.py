@@ -42,7 +42,7 @@ from pages.selectors import letter_get_public, letter_list_public
 from . import selectors, services
 from .forms import SignatureForm
 from .http import revalidated
-from .models import OrganisationType
+from .models import OrganisationType, SignatureSource
 from .ratelimits import client_ip, signing_rate_limited
 
 API_LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -678,6 +678,7 @@ def signature_create(request: HttpRequest, payload: SignatureIn, slug: str = Slu
                 letter=letter,
                 language=translation.get_language(),
                 client_ip=client_ip(request),
+                source=SignatureSource.API,
                 **form.service_kwargs(),
             )
         except services.SigningClosed as closed:

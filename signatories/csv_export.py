@@ -35,6 +35,8 @@ COLUMNS = [
     ("confirmed_at", "Confirmed at"),
     ("reviewed_at", "Reviewed at"),
     ("domain_match", "Domain match"),
+    ("source", "Source"),
+    ("source_note", "Gathered at"),
 ]
 
 

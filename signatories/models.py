@@ -18,6 +18,9 @@ from pages.models import Letter
 
 class SignatureStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for email confirmation")
+    # Gathered offline without an email address: nobody can confirm it, so it
+    # counts only once an editor approves it (signatories.review's queue).
+    AWAITING_REVIEW = "awaiting_review", _("Waiting for approval")
     CONFIRMED = "confirmed", _("Confirmed")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
@@ -27,6 +30,14 @@ class SignatureStatus(models.TextChoices):
 class SignerKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
     INDIVIDUAL = "individual", _("Individual")
+
+
+class SignatureSource(models.TextChoices):
+    """How a signature reached us."""
+
+    WEB = "web", _("Sign-on form")
+    API = "api", _("API")
+    OFFLINE = "offline", _("Gathered offline")
 
 
 class OrganisationType(models.TextChoices):
@@ -58,6 +69,10 @@ class Signature(models.Model):
         "is_public",
         "domain_match",
         "rejection_reason",
+        # Where it was gathered ("Berlin event") can say who was there.
+        "source_note",
+        # Derived from the name and country (signatories.offline.offline_key).
+        "offline_key",
     )
     # Published for a listed organisation (the public list shows these): a closed
     # letter's anonymisation keeps them as they were published.
@@ -68,7 +83,7 @@ class Signature(models.Model):
         "organisation_type",
         "logo",
     )
-    NON_PERSONAL_FIELDS = ("kind", "status", "language")
+    NON_PERSONAL_FIELDS = ("kind", "status", "language", "source")
 
     letter = models.ForeignKey(
         Letter, on_delete=models.PROTECT, related_name="signatures"
@@ -110,6 +125,21 @@ class Signature(models.Model):
     domain_match = models.BooleanField(_("domain match"), default=False, editable=False)
     newsletter = models.BooleanField(_("newsletter"), default=False)
     language = models.CharField(_("language"), max_length=10, default="en")
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=SignatureSource.choices,
+        default=SignatureSource.WEB,
+        editable=False,
+    )
+    # The editor's words for where an offline signature was gathered.
+    source_note = models.CharField(
+        _("gathered at"), max_length=200, blank=True, editable=False
+    )
+    # An offline signature without an email address is unique per letter by this
+    # key (kind, name and country, normalised), so importing a file twice, even
+    # concurrently, stores each row once. Empty for every other signature.
+    offline_key = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("signed at"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -133,7 +163,12 @@ class Signature(models.Model):
                 fields=["letter", "email_normalised"],
                 condition=~Q(email_normalised=""),
                 name="signature_unique_email_per_letter",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "offline_key"],
+                condition=~Q(offline_key=""),
+                name="signature_unique_offline_key_per_letter",
+            ),
         ]
         indexes = [
             # The public list: keyset pagination over listed signatures of a letter.

@@ -1,9 +1,12 @@
 """Retention: keep personal data no longer than the signing needs it.
 
 The beat task (CELERY_BEAT_SCHEDULE "retention-sweep") deletes pending signatures
-whose confirm links expired and rejected ones after SIGNATURE_REJECTED_RETENTION_DAYS,
-and clears expired sessions (each opened confirm or withdraw link makes one, holding
-its token). Editors anonymise a closed letter with ``manage.py anonymise_letter``.
+whose confirm links expired, rejected ones after SIGNATURE_REJECTED_RETENTION_DAYS,
+offline ones without an address that no editor approved within
+SIGNATURE_UNREVIEWED_RETENTION_DAYS of their import (approved ones are kept like
+confirmed ones), and clears expired sessions (each opened confirm or withdraw link
+makes one, holding its token). Editors anonymise a closed letter with
+``manage.py anonymise_letter``.
 """
 
 import logging
@@ -31,10 +34,16 @@ def retention_sweep() -> dict[str, int]:
     """Erase what is no longer needed; safe to run at any time and any number."""
     report = signatures_purge_expired()
     sessions_clear_expired()
-    if report.pending or report.rejected:
+    if report.pending or report.rejected or report.unreviewed:
         logger.info(
-            "Retention: deleted %d expired pending and %d old rejected signatures",
+            "Retention: deleted %d expired pending, %d old rejected and %d "
+            "unreviewed offline signatures",
             report.pending,
             report.rejected,
+            report.unreviewed,
         )
-    return {"pending": report.pending, "rejected": report.rejected}
+    return {
+        "pending": report.pending,
+        "rejected": report.rejected,
+        "unreviewed": report.unreviewed,
+    }

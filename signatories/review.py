@@ -3,7 +3,9 @@
 A signature waits for an editor when it is a confirmed organisation signature on a
 letter that requires approval (individuals are counted on confirmation, see
 ``services.is_counted``). Its stored status is still "confirmed", so the admin shows
-this derived state instead, and counts the queue where editors land.
+this derived state instead, and counts the queue where editors land. A signature
+gathered offline without an email address waits too, on any letter: nobody can
+confirm it, so its status says so (AWAITING_REVIEW) and only an approval counts it.
 """
 
 from django.db.models import Q, QuerySet
@@ -18,7 +20,7 @@ AWAITING_APPROVAL = Q(
     status=SignatureStatus.CONFIRMED,
     kind=SignerKind.ORGANISATION,
     letter__requires_approval=True,
-)
+) | Q(status=SignatureStatus.AWAITING_REVIEW)
 
 
 def signatures_awaiting_approval(queryset: QuerySet | None = None) -> QuerySet:
@@ -34,6 +36,8 @@ def approval_queue_count() -> int:
 
 def signature_awaits_approval(signature: Signature) -> bool:
     """Whether this (loaded) signature is in the approval queue."""
+    if signature.status == SignatureStatus.AWAITING_REVIEW:
+        return True
     return (
         signature.status == SignatureStatus.CONFIRMED
         and signature.kind == SignerKind.ORGANISATION

@@ -13,16 +13,17 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from pages.caching import letter_cache_bump
 from pages.models import Letter
 
-from . import outbox
+from . import offline, outbox
 from .addresses import email_canonical
 from .domains import domain_matches
 from .erasure import admin_history_delete, admin_history_erase
@@ -32,6 +33,7 @@ from .models import (
     LetterTally,
     OutboundEmail,
     Signature,
+    SignatureSource,
     SignatureStatus,
     SignerKind,
 )
@@ -163,6 +165,9 @@ def signature_create(
     newsletter: bool = False,
     language: str = "en",
     client_ip: str | None = None,  # not stored: no IP-derived data is kept
+    source: str = SignatureSource.WEB,
+    source_note: str = "",
+    only_new: bool = False,
 ) -> SignResult:
     """Store a PENDING signature and owe it a confirmation email.
 
@@ -173,6 +178,10 @@ def signature_create(
     way at most SIGNATURE_MAX_EMAILS such emails per signature. A new and a known
     address run the same statements, so neither the answer nor its cost tells them
     apart; callers answer both the same way.
+
+    ``only_new`` (an editor's import, which may run twice) leaves a known address's
+    signature as it is and owes it nothing: no replaced details, no email.
+    ``source`` and ``source_note`` are those of the first submission.
     """
     if not letter.is_signing_open():
         raise SigningClosed
@@ -201,6 +210,8 @@ def signature_create(
             letter=letter,
             email_normalised=email,
             contact_email=contact_email.strip(),  # the first spelling is kept
+            source=source,
+            source_note=source_note,
             **details,
         )
         if logo_file is not None:
@@ -209,6 +220,15 @@ def signature_create(
         # ON CONFLICT DO NOTHING: one statement, whether the address is new or not
         # (a savepoint rolled back on IntegrityError would cost a known one more).
         Signature.objects.bulk_create([candidate], ignore_conflicts=True)
+        if only_new:
+            signature = Signature.objects.get(letter=letter, email_normalised=email)
+            created = signature.public_id == candidate.public_id
+            if created:
+                outbox.email_queue_capped(signature_id=signature.pk, signing_open=True)
+            elif new_logo:
+                storage = candidate.logo.storage
+                transaction.on_commit(partial(storage.delete, new_logo))
+            return SignResult(signature=signature, created=created)
         # For a new row the update writes what it already holds: the same statement
         # runs for a new and a known address.
         signature, replaced = _signature_lock_and_replace(
@@ -502,6 +522,7 @@ DECISION_EMAILS = {
 }
 
 REVIEWABLE = [
+    SignatureStatus.AWAITING_REVIEW,  # offline, no address: only an editor decides
     SignatureStatus.CONFIRMED,
     SignatureStatus.APPROVED,
     SignatureStatus.REJECTED,
@@ -551,14 +572,17 @@ def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
 
 
 def signatures_approve(*, signature_ids, user) -> int:
-    """Approve confirmed (or earlier rejected) signatures; returns how many changed."""
+    """Approve confirmed, offline (awaiting review) or earlier rejected signatures.
+
+    Returns how many changed.
+    """
     return _review(
         signature_ids=signature_ids, to_status=SignatureStatus.APPROVED, user=user
     )
 
 
 def signatures_reject(*, signature_ids, user, reason: str) -> int:
-    """Reject confirmed or approved signatures with a reason; return the count."""
+    """Reject reviewable signatures (see REVIEWABLE) with a reason; return how many."""
     return _review(
         signature_ids=signature_ids,
         to_status=SignatureStatus.REJECTED,
@@ -583,6 +607,220 @@ def letter_recount(*, letter: Letter) -> int:
         country_tally_rebuild(letter=letter)
         transaction.on_commit(partial(letter_cache_bump, letter.pk))
     return count
+
+
+# Signatures gathered offline (docs/decisions.md, "Offline signatures").
+
+
+class ImportOutcome:
+    """What became of one row of an offline import (``ImportedRow.outcome``)."""
+
+    READY = "ready"  # a dry run: the row would be imported
+    IMPORTED = "imported"
+    DUPLICATE = "duplicate"  # already signed, or twice in the file: skipped
+    INVALID = "invalid"  # the row's errors say why: skipped
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    line: int
+    name: str
+    country: str
+    email: str
+    listed: bool | None  # None: the row's value could not be read
+    outcome: str
+    messages: tuple[str, ...] = ()
+
+    @property
+    def needs_approval(self) -> bool:
+        """Without an address nobody confirms it: it counts once an editor approves."""
+        return not self.email
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    dry_run: bool
+    rows: tuple[ImportedRow, ...]
+
+    def _count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    @property
+    def ready(self) -> int:
+        return self._count(ImportOutcome.READY)
+
+    @property
+    def imported(self) -> int:
+        return self._count(ImportOutcome.IMPORTED)
+
+    @property
+    def duplicates(self) -> int:
+        return self._count(ImportOutcome.DUPLICATE)
+
+    @property
+    def invalid(self) -> int:
+        return self._count(ImportOutcome.INVALID)
+
+    @property
+    def awaiting_approval(self) -> int:
+        """Imported rows without an address: the editors' queue grew by these."""
+        return sum(
+            1
+            for row in self.rows
+            if row.outcome == ImportOutcome.IMPORTED and row.needs_approval
+        )
+
+
+def _signature_create_unconfirmable(
+    *, letter: Letter, check: offline.RowCheck, source_note: str
+) -> tuple[Signature, bool]:
+    """Store an offline signature without an address, waiting for an editor.
+
+    ON CONFLICT DO NOTHING against the (letter, offline_key) constraint: a row
+    imported before, or by a concurrent import, is found instead of stored twice.
+    """
+    data = {k: v for k, v in check.data.items() if k != "contact_email"}
+    candidate = Signature(
+        letter=letter,
+        status=SignatureStatus.AWAITING_REVIEW,
+        source=SignatureSource.OFFLINE,
+        source_note=source_note,
+        offline_key=check.offline_key,
+        **data,
+    )
+    Signature.objects.bulk_create([candidate], ignore_conflicts=True)
+    signature = Signature.objects.get(letter=letter, offline_key=check.offline_key)
+    return signature, signature.public_id == candidate.public_id
+
+
+def _import_log(*, user, signature: Signature) -> None:
+    """Record who imported the signature, in the admin history (erased with it)."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        user_id=user.pk,
+        content_type=ContentType.objects.get_for_model(Signature),
+        object_id=str(signature.pk),
+        object_repr=str(signature)[:200],
+        action_flag=ADDITION,
+        change_message='[{"added": {}}]',
+    )
+
+
+def signatures_import(
+    *,
+    letter: Letter,
+    rows: list[offline.CsvRow],
+    source_note: str,
+    imported_by=None,
+    dry_run: bool,
+    language: str = settings.LANGUAGE_CODE,
+) -> ImportReport:
+    """Check and (unless ``dry_run``) store signatures gathered offline.
+
+    Each row is checked like a web sign-up (``offline.row_validate``). A row with
+    an address is signed as on the web (PENDING, a confirmation email through the
+    outbox); one without waits in the approval queue and counts only once an editor
+    approves it. A row whose signer already signed the letter (by address, or by
+    name and country for rows without one), or that repeats an earlier row of the
+    file, is skipped and owes no email: importing a file twice changes nothing.
+    Each row is stored in its own transaction, so a bad row never costs the good
+    ones. Raises SigningClosed (nothing is stored) when the letter takes no
+    signatures.
+    """
+    if not letter.is_signing_open():
+        raise SigningClosed
+    checks = [
+        offline.row_validate(letter=letter, row=row, language=language) for row in rows
+    ]
+    valid = [check for check in checks if not check.errors]
+    emails = {c.email_normalised for c in valid if c.email_normalised}
+    keys = {c.offline_key for c in valid if c.offline_key}
+    known_emails = set(
+        Signature.objects.filter(
+            letter=letter, email_normalised__in=emails
+        ).values_list("email_normalised", flat=True)
+    )
+    known_keys = set(
+        Signature.objects.filter(letter=letter, offline_key__in=keys).values_list(
+            "offline_key", flat=True
+        )
+    )
+    seen: dict[str, int] = {}
+    results = []
+    for check in checks:
+        outcome, messages = ImportOutcome.READY, []
+        identity = check.email_normalised or check.offline_key
+        if check.errors:
+            outcome, messages = ImportOutcome.INVALID, check.errors
+        elif identity in seen:
+            outcome = ImportOutcome.DUPLICATE
+            messages = [
+                _("The same signer as on line %(line)d.") % {"line": seen[identity]}
+            ]
+        elif identity in known_emails:
+            outcome = ImportOutcome.DUPLICATE
+            messages = [_("Already signed: this address has signed this letter.")]
+        elif identity in known_keys:
+            outcome = ImportOutcome.DUPLICATE
+            messages = [_("Already imported: this signer has signed this letter.")]
+        if outcome == ImportOutcome.READY:
+            seen[identity] = check.line
+            if not dry_run:
+                outcome, messages = _import_row(
+                    letter=letter,
+                    check=check,
+                    source_note=source_note,
+                    imported_by=imported_by,
+                )
+        data = check.data
+        results.append(
+            ImportedRow(
+                line=check.line,
+                name=check.name,
+                country=data.get("country") or check.values.get("country", ""),
+                email=data.get("contact_email", check.values.get("contact_email", "")),
+                listed=bool(data.get("is_public")) if data else None,
+                outcome=outcome,
+                messages=tuple(str(m) for m in messages),
+            )
+        )
+    return ImportReport(dry_run=dry_run, rows=tuple(results))
+
+
+def _import_row(
+    *, letter: Letter, check: offline.RowCheck, source_note: str, imported_by
+) -> tuple[str, list[str]]:
+    """Store one checked row in its own transaction; return its outcome."""
+    try:
+        with transaction.atomic():
+            if check.email_normalised:
+                result = signature_create(
+                    letter=letter,
+                    source=SignatureSource.OFFLINE,
+                    source_note=source_note,
+                    only_new=True,
+                    **check.data,
+                )
+                signature, created = result.signature, result.created
+            else:
+                signature, created = _signature_create_unconfirmable(
+                    letter=letter, check=check, source_note=source_note
+                )
+            if created and imported_by is not None:
+                _import_log(user=imported_by, signature=signature)
+    except SigningClosed:
+        return ImportOutcome.INVALID, [_("Signing closed during the import.")]
+    except (IntegrityError, DataError) as exc:
+        # The class only: the database's message quotes the row's values.
+        logger.warning(
+            "Offline import: line %d not stored (%s)", check.line, type(exc).__name__
+        )
+        return ImportOutcome.INVALID, [_("This row could not be stored.")]
+    if not created:  # a concurrent import, or a sign-up, got there first
+        return ImportOutcome.DUPLICATE, [_("Already signed: skipped.")]
+    return ImportOutcome.IMPORTED, []
 
 
 # Deletion, retention and anonymisation (docs/decisions.md, "Retention").
@@ -632,18 +870,22 @@ def signature_delete(*, signature_id: int) -> bool:
 class PurgeReport:
     pending: int
     rejected: int
+    unreviewed: int = 0
 
 
 def signatures_purge_expired(*, now=None) -> PurgeReport:
-    """Delete PENDING signatures whose confirm links expired, and old REJECTED ones.
+    """Delete PENDING signatures whose confirm links expired, old REJECTED ones and
+    offline ones that no editor approved in time.
 
     A pending signature's newest link is made when its newest confirmation request
     is sent (the outbox records when), so the clock starts at the later of its
     creation and that send; one that is still owed a confirmation request is left
     alone. Rejected ones go
-    SIGNATURE_REJECTED_RETENTION_DAYS after the decision. Neither counts publicly.
-    Status alone decides: a signature an editor approved without an email address
-    is as final as a confirmed one.
+    SIGNATURE_REJECTED_RETENTION_DAYS after the decision. An offline signature
+    without an address that still awaits review goes
+    SIGNATURE_UNREVIEWED_RETENTION_DAYS after its import. None of these counts
+    publicly. Status alone decides: a signature an editor approved without an
+    email address is as final as a confirmed one.
     """
     from datetime import timedelta
 
@@ -670,8 +912,17 @@ def signatures_purge_expired(*, now=None) -> PurgeReport:
         Q(reviewed_at__lt=rejected_cutoff)
         | Q(reviewed_at__isnull=True, created_at__lt=rejected_cutoff)
     )
+    unreviewed = Signature.objects.filter(
+        status=SignatureStatus.AWAITING_REVIEW,
+        created_at__lt=now
+        - timedelta(days=settings.SIGNATURE_UNREVIEWED_RETENTION_DAYS),
+    )
     purged = {}
-    for name, queryset in (("pending", pending), ("rejected", rejected)):
+    for name, queryset in (
+        ("pending", pending),
+        ("rejected", rejected),
+        ("unreviewed", unreviewed),
+    ):
         purged[name] = 0
         while True:
             # Batches: a million stale rows must not hold one long transaction.

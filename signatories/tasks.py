@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import outbox
-from .models import SignatureStatus
 from .retention import retention_sweep  # noqa: F401  (registers the beat task)
+from .review import approval_queue_url, signatures_awaiting_approval
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +46,21 @@ def outbox_sweep() -> int:
 
 @shared_task
 def send_review_digest() -> int:
-    """Email editors a summary of confirmed signatures waiting for their review."""
+    """Email editors a summary of the signatures waiting for their review."""
     from pages.models import Letter
 
-    waiting = list(
-        Letter.objects.filter(
-            requires_approval=True,
-            signatures__status=SignatureStatus.CONFIRMED,
-            signatures__kind="organisation",
-        )
-        .annotate(waiting=Count("signatures"))
-        .order_by("-waiting")
+    counts = dict(
+        signatures_awaiting_approval()
+        .values_list("letter")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    if not waiting:
+    if not counts:
         return 0
+    waiting = list(Letter.objects.filter(pk__in=counts))
+    for letter in waiting:
+        letter.waiting = counts[letter.pk]
+    waiting.sort(key=lambda letter: (-letter.waiting, letter.pk))
     recipients = list(
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
@@ -71,7 +72,10 @@ def send_review_digest() -> int:
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(
             "signatories/email/digest.txt",
-            {"letters": waiting, "admin_url": f"{settings.SITE_URL}/en/admin/"},
+            {
+                "letters": waiting,
+                "queue_url": f"{settings.SITE_URL}{approval_queue_url()}",
+            },
         )
         subject = render_to_string("signatories/email/digest_subject.txt").strip()
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

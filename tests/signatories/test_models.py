@@ -40,6 +40,8 @@ def test_withdrawal_blanks_every_personal_field(django_capture_on_commit_callbac
         newsletter=True,
         is_public=True,
         rejection_reason="noted",
+        source_note="Berlin event",
+        offline_key="k" * 64,
     )
     for name in Signature.PERSONAL_FIELDS:
         assert getattr(signature, name), f"fill {name} so the test proves its erasure"

@@ -98,7 +98,7 @@ def test_retention_sweep_clears_expired_sessions(client, settings):
         expire_date=timezone.now() - DAY
     )
     expired = aged(SignatureFactory(), created_at=timezone.now() - 3000 * DAY)
-    assert retention.retention_sweep() == {"pending": 1, "rejected": 0}
+    assert retention.retention_sweep() == {"pending": 1, "rejected": 0, "unreviewed": 0}
     assert list(Session.objects.values_list("session_key", flat=True)) == [
         live.session_key
     ]

@@ -249,7 +249,7 @@ def test_review_digest_tells_editors_how_many_wait(mailoutbox):
     [message] = mailoutbox
     assert message.to == ["ed@campaign.example"]
     assert "Keep them online & safe: 2" in message.body
-    assert "/en/admin/signatories/signature/?status__exact=confirmed" in message.body
+    assert "/en/admin/signatories/signature/?queue=waiting" in message.body
 
 
 def test_review_digest_sends_nothing_when_nothing_waits(mailoutbox):
