@@ -812,7 +812,8 @@ def _import_row(
                 _import_log(user=imported_by, signature=signature)
     except SigningClosed:
         return ImportOutcome.INVALID, [_("Signing closed during the import.")]
-    except (IntegrityError, DataError) as exc:
+    except (IntegrityError, DataError, Signature.DoesNotExist) as exc:
+        # DoesNotExist: the row it collided with was erased in between.
         # The class only: the database's message quotes the row's values.
         logger.warning(
             "Offline import: line %d not stored (%s)", check.line, type(exc).__name__

@@ -508,3 +508,40 @@ def test_csv_export_says_where_each_signature_came_from(admin_client):
     values = dict(zip(header, row, strict=True))
     assert values["Source"] == "offline"
     assert values["Gathered at"] == "Berlin event 2026-11"
+
+
+def test_signature_create_only_new_leaves_a_known_address_alone(
+    sign, django_capture_on_commit_callbacks
+):
+    """With only_new a known address keeps its details and owes no email."""
+    letter = LetterFactory()
+    first = sign(letter, organisation="First").signature
+    emails = OutboundEmail.objects.count()
+    result = services.signature_create(
+        letter=letter,
+        contact_email="OLENA@kestrel.example",
+        contact_name="Someone else",
+        organisation="Second",
+        country="DE",
+        organisation_type="ngo",
+        only_new=True,
+    )
+    assert not result.created and result.signature.pk == first.pk
+    assert Signature.objects.get().organisation == "First"
+    assert OutboundEmail.objects.count() == emails
+
+
+def test_a_row_stored_meanwhile_by_another_import_is_reported_not_duplicated():
+    """Past the preview's check, the database's constraint still finds the signer."""
+    letter = LetterFactory()
+    [row] = offline.csv_rows(csv_text(WITHOUT_EMAIL))
+    check = offline.row_validate(letter=letter, row=row, language="en")
+    # As if a concurrent import stored it after this import's own lookup.
+    assert services._import_row(
+        letter=letter, check=check, source_note="a", imported_by=None
+    ) == (services.ImportOutcome.IMPORTED, [])
+    outcome, messages = services._import_row(
+        letter=letter, check=check, source_note="b", imported_by=None
+    )
+    assert outcome == services.ImportOutcome.DUPLICATE
+    assert Signature.objects.count() == 1
