@@ -231,6 +231,14 @@ def test_dashboard_names_countries_in_the_current_language(admin_client, campaig
     assert "Deutschland" in html and "Bestätigt" in html
 
 
+def test_chart_coordinates_are_not_localised(admin_client, campaign):
+    """German writes 12,5; SVG needs 12.5 (the browser drops the shape otherwise)."""
+    svg = svg_of(admin_client.get(page_url(campaign, language="de")).text)
+    coordinates = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
+    assert coordinates and any("." in value for value in coordinates)
+    assert not [value for value in coordinates if "," in value]
+
+
 def test_dashboard_shows_no_email_address(admin_client, campaign):
     """Neither the page nor the CSV carries a signer's address."""
     addresses = [
