@@ -1,3 +1,4 @@
+import csv
 from datetime import timedelta
 
 from django import forms
@@ -11,7 +12,7 @@ from django.db.models.functions import TruncDate
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -21,7 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from pages.models import Letter
 
 from . import offline, outbox, services
-from .csv_export import signatures_csv
+from .charts import Column, Series, stacked_bar_chart
+from .csv_export import neutralise, signatures_csv
+from .dashboard import (
+    CHARTED_STATES,
+    CSV_HEADER,
+    LetterDashboard,
+    dashboard_csv_rows,
+    letter_dashboard,
+)
 from .domains import domain_matches as _domain_matches
 from .forms import RejectForm, SignatureForm
 from .models import (
@@ -275,10 +284,17 @@ class SignatureAdmin(admin.ModelAdmin):
         # The app navigation (still one click away under "Home") would take 290 px
         # beside the filters and push Status, Domain match and Listed publicly off
         # a 1280 px screen (tests/browser/test_editor.py measures it).
+        letter_id = request.GET.get("letter__id__exact", "")
         extra_context = {
             "is_nav_sidebar_enabled": False,
             "email_backlog": outbox.backlog(),  # owed and failing emails, at a glance
             "can_import": self.has_import_permission(request),
+            # Filtered by one letter: a link to that letter's dashboard.
+            "letter_dashboard_url": reverse(
+                "admin:signatories_signature_dashboard", args=[int(letter_id)]
+            )
+            if letter_id.isascii() and letter_id.isdigit()
+            else "",
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context=extra_context)
@@ -413,6 +429,21 @@ class SignatureAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_template_view),
                 name="signatories_signature_import_template",
             ),
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_index_view),
+                name="signatories_signature_dashboards",
+            ),
+            path(
+                "dashboard/<int:letter_id>/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="signatories_signature_dashboard",
+            ),
+            path(
+                "dashboard/<int:letter_id>/csv/",
+                self.admin_site.admin_view(self.dashboard_csv_view),
+                name="signatories_signature_dashboard_csv",
+            ),
             *super().get_urls(),
         ]
 
@@ -529,6 +560,89 @@ class SignatureAdmin(admin.ModelAdmin):
             },
         )
 
+    def dashboard_index_view(self, request):
+        """The letters, each linking to its dashboard."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        letters = Letter.objects.all()
+        return TemplateResponse(
+            request,
+            "admin/signatories/signature/dashboard_index.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Signature dashboards"),
+                "opts": self.model._meta,
+                "letters": [
+                    (letter, self._dashboard_url(letter.pk)) for letter in letters
+                ],
+            },
+        )
+
+    def dashboard_view(self, request, letter_id: int):
+        """One letter's figures: per day (SVG, drawn here), by state, country, type."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        letter = get_object_or_404(Letter, pk=letter_id)
+        dashboard = letter_dashboard(letter=letter)
+        changelist = reverse("admin:signatories_signature_changelist")
+        only_letter = f"letter__id__exact={letter.pk}"
+        return TemplateResponse(
+            request,
+            "admin/signatories/signature/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Dashboard: %(letter)s") % {"letter": letter},
+                "opts": self.model._meta,
+                "letter": letter,
+                "dashboard": dashboard,
+                "chart": _dashboard_chart(dashboard),
+                "states": [(state, state.label) for state in CHARTED_STATES],
+                "breakdowns": [
+                    (_("By country"), dashboard.by_country, _("Country")),
+                    (
+                        _("By type of organisation"),
+                        dashboard.by_type,
+                        _("Type of organisation"),
+                    ),
+                ],
+                "state_totals": [
+                    (label, dashboard.by_state[state])
+                    for state, label in SignatureStatus.choices
+                ],
+                "index_url": reverse("admin:signatories_signature_dashboards"),
+                "csv_url": reverse(
+                    "admin:signatories_signature_dashboard_csv", args=[letter.pk]
+                ),
+                # The signature list, narrowed to this letter (and more).
+                "signatures_url": f"{changelist}?{only_letter}",
+                "queue_url": f"{approval_queue_url()}&{only_letter}",
+                "owed_url": f"{changelist}?email=unsent&{only_letter}",
+                "bounces_url": f"{changelist}?email=failed&{only_letter}",
+            },
+        )
+
+    def dashboard_csv_view(self, request, letter_id: int):
+        """The dashboard's figures as CSV, one figure per row (no personal data)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        letter = get_object_or_404(Letter, pk=letter_id)
+        dashboard = letter_dashboard(letter=letter)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # a BOM so spreadsheet programs read UTF-8
+        writer = csv.writer(response)
+        writer.writerow(CSV_HEADER)
+        for row in dashboard_csv_rows(dashboard):
+            writer.writerow([neutralise(cell) for cell in row])
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = (
+            f'attachment; filename="dashboard-{letter.slug}-{stamp}.csv"'
+        )
+        return response
+
+    @staticmethod
+    def _dashboard_url(letter_id: int) -> str:
+        return reverse("admin:signatories_signature_dashboard", args=[letter_id])
+
     def stats_view(self, request):
         """Signatures per day over the last 60 days, as an SVG bar chart (no JS)."""
         if not self.has_view_permission(request):
@@ -572,6 +686,32 @@ class SignatureAdmin(admin.ModelAdmin):
                 ],
             },
         )
+
+
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
+CHART_COLOURS = {
+    SignatureStatus.APPROVED: "#0072b2",
+    SignatureStatus.CONFIRMED: "#e69f00",
+    SignatureStatus.PENDING: "#a0a0a0",
+}
+
+
+def _dashboard_chart(dashboard: LetterDashboard):
+    """Stack each day's signatures: approved at the bottom, pending on top."""
+    states = list(reversed(CHARTED_STATES))
+    return stacked_bar_chart(
+        columns=[
+            Column(
+                label=date_format(day.day, "j M"),
+                values=tuple(getattr(day, state.value) for state in states),
+            )
+            for day in dashboard.days
+        ],
+        series=[
+            Series(label=str(state.label), colour=CHART_COLOURS[state])
+            for state in states
+        ],
+    )
 
 
 @admin.register(LetterTally)

@@ -176,6 +176,12 @@ class Signature(models.Model):
                 fields=["letter", "status", "is_public", "kind", "id"],
                 name="signature_public_list",
             ),
+            # The editors' dashboard: one letter's signatures per day and state,
+            # read from the index alone; also the letter's first signature.
+            models.Index(
+                fields=["letter", "created_at", "status"],
+                name="signature_letter_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -266,6 +272,12 @@ class OutboundEmail(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(state__in=["pending", "sending"]),
                 name="outbox_owed_due",
+            ),
+            # Bounces per letter on the dashboard: refusals are few, so is this.
+            models.Index(
+                fields=["signature"],
+                condition=Q(state="failed_permanent"),
+                name="outbox_refused",
             ),
         ]
 

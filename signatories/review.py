@@ -11,6 +11,8 @@ confirm it, so its status says so (AWAITING_REVIEW) and only an approval counts 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from pages.models import Letter
+
 from .models import Signature, SignatureStatus, SignerKind
 
 QUEUE_PARAMETER = "queue"  # the admin list filter's query parameter
@@ -21,6 +23,13 @@ AWAITING_APPROVAL = Q(
     kind=SignerKind.ORGANISATION,
     letter__requires_approval=True,
 ) | Q(status=SignatureStatus.AWAITING_REVIEW)
+
+
+def letter_awaiting_approval(letter: Letter) -> Q:
+    """The queue's condition for one letter's signatures, without a join to it."""
+    if not letter.requires_approval:
+        return Q(pk__in=[])
+    return Q(status=SignatureStatus.CONFIRMED, kind=SignerKind.ORGANISATION)
 
 
 def signatures_awaiting_approval(queryset: QuerySet | None = None) -> QuerySet:
