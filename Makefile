@@ -54,7 +54,7 @@ axe: $(AXE)
 
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install fonts
-	@mkdir -p var
+	@mkdir -p var/broker/out var/broker/processed var/broker/control  # tasks load_demo queues
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py rundev --port $(PORT)
