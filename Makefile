@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium axe lint format bench bench-tools fuzz clean messages fuzz-api bench-api
+.PHONY: run test install chromium fonts axe lint format bench bench-tools fuzz clean messages fuzz-api bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Share images (OpenGraph) are drawn with Debian's DejaVu fonts, which have Cyrillic
+# (SHARE_IMAGE_FONT / SHARE_IMAGE_FONT_BOLD name others).
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+fonts:
+	@if [ ! -f $(FONT) ]; then \
+		echo "Installing Debian's fonts-dejavu-core for the share images"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-dejavu-core >/dev/null; \
 	fi
 
 # The browser tests inject axe-core (from the npm registry) into pages to check
@@ -43,8 +53,8 @@ $(AXE):
 axe: $(AXE)
 
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: install
-	@mkdir -p var
+run: install fonts
+	@mkdir -p var/broker/out var/broker/processed var/broker/control  # tasks load_demo queues
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py rundev --port $(PORT)
@@ -57,7 +67,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium axe
+test: install chromium fonts axe
 	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
 	$(BIN)/ruff check . ; \
 	$(BIN)/ruff format --check . ; \

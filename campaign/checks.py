@@ -18,3 +18,27 @@ def check_redis_url(app_configs, **kwargs):
             id="campaign.W001",
         )
     ]
+
+
+@register()
+def check_share_image_fonts(app_configs, **kwargs):
+    """Warn when the share images' fonts are missing: Cyrillic would not show."""
+    from pathlib import Path
+
+    missing = [
+        path
+        for path in (settings.SHARE_IMAGE_FONT, settings.SHARE_IMAGE_FONT_BOLD)
+        if not Path(path).is_file()
+    ]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"Share image font not found: {', '.join(missing)}. The images are "
+            "drawn with another font found on the machine, or Pillow's own, which "
+            "has no Cyrillic.",
+            hint="Install Debian's fonts-dejavu-core (make run does), or set "
+            "SHARE_IMAGE_FONT and SHARE_IMAGE_FONT_BOLD to TrueType files.",
+            id="campaign.W002",
+        )
+    ]

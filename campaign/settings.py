@@ -372,6 +372,18 @@ SIGNATURE_REJECTED_RETENTION_DAYS = env.int(
 SIGNATURE_UNREVIEWED_RETENTION_DAYS = env.int(
     "SIGNATURE_UNREVIEWED_RETENTION_DAYS", default=90
 )
+# Share images (OpenGraph): a letter's PNG is drawn again each time its public
+# count crosses a multiple of this; between steps the image keeps its count.
+SHARE_IMAGE_STEP = max(1, env.int("SHARE_IMAGE_STEP", default=10))
+# TrueType fonts with Cyrillic for the share images: Debian's fonts-dejavu-core by
+# default (the Makefile and the Docker image install it).
+SHARE_IMAGE_FONT = env(
+    "SHARE_IMAGE_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+SHARE_IMAGE_FONT_BOLD = env(
+    "SHARE_IMAGE_FONT_BOLD",
+    default="/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=30)
 # Owed emails are never abandoned: the delay doubles up to this cap.
 EMAIL_RETRY_MAX_BACKOFF = env.int("EMAIL_RETRY_MAX_BACKOFF", default=3600)

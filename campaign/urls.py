@@ -1,14 +1,13 @@
-from cms.sitemaps import CMSSitemap
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from pages.sitemaps import LetterSitemap
+from pages.sitemaps import LetterSitemap, PageSitemap
 
 from . import site_files, staff, views
 
-sitemaps = {"pages": CMSSitemap, "letters": LetterSitemap}
+sitemaps = {"pages": PageSitemap, "letters": LetterSitemap}
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -32,6 +32,16 @@ def letter_get_public_plain(*, slug: str) -> Letter:
         raise Http404("No such letter.") from None
 
 
+def letter_get_public_by_id(*, letter_id: int) -> Letter | None:
+    """The published letter with this id and its translations, or None."""
+    return (
+        Letter.objects.published()
+        .prefetch_related("translations")
+        .filter(pk=letter_id)
+        .first()
+    )
+
+
 def letter_get_for_signing(*, slug: str) -> Letter:
     """The published letter without its translations: a sign-up only needs its
     dates and rules (a page rendered after all loads a translation on demand)."""

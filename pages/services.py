@@ -47,6 +47,26 @@ def campaign_plugin_cache_invalidate() -> int:
     return len(placeholders)
 
 
+def letter_plugin_cache_invalidate(*, letter_id: int) -> int:
+    """Drop the cached renderings of the placeholders that show one letter.
+
+    For changes that only touch what a letter's plugins show, such as its public
+    count on a teaser (``signatories`` calls this on commit when the count moves).
+    Returns how many placeholders were cleared.
+    """
+    shown = set(
+        LetterPluginModel.objects.filter(letter_id=letter_id).values_list(
+            "placeholder_id", "language"
+        )
+    )
+    placeholders = Placeholder.objects.in_bulk({pk for pk, _language in shown})
+    for placeholder_id, language in sorted(shown):
+        if placeholder_id in placeholders:
+            # A placeholder holds one language's plugins: clear only that one.
+            placeholders[placeholder_id].clear_cache(language)
+    return len(placeholders)
+
+
 def campaign_content_changed() -> None:
     """Invalidate caches once the current transaction commits (now, outside one)."""
     transaction.on_commit(campaign_plugin_cache_invalidate)

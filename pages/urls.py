@@ -11,5 +11,7 @@ urlpatterns = [
     path("updates/", views.update_list, name="update-list"),
     path("feed/", feeds.UpdatesFeed(), name="feed-rss"),
     path("feed/atom/", feeds.UpdatesAtomFeed(), name="feed-atom"),
+    path("feed/letters/", feeds.LettersFeed(), name="letters-feed-rss"),
+    path("feed/letters/atom/", feeds.LettersAtomFeed(), name="letters-feed-atom"),
     path("<slug:slug>/", views.letter_detail, name="letter-detail"),
 ]

@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -87,6 +88,12 @@ def _letter_detail_render(request, slug: str) -> HttpResponse:
             "translated": shown == language,
             "content_language": shown,
             "content_language_name": get_language_info(shown)["name_translated"],
+            # hreflang alternates: the languages the letter is written in.
+            "page_languages": [
+                code
+                for code, _name in settings.LANGUAGES
+                if letter_content_language(letter, code) == code
+            ],
         },
     )
     response.letter = letter

@@ -78,6 +78,31 @@ def letter_public_signatories(
     return SignatoryPage(items=rows[:limit], next_cursor=next_cursor)
 
 
+def letter_recent_signatories(*, letter: Letter, limit: int = 5) -> list[Signature]:
+    """The newest listed organisations (never unlisted, pending or withdrawn ones).
+
+    One backward range scan of the public-list index per counted status (at most
+    two), each stopping after ``limit`` rows: as cheap at a million as at ten.
+    """
+    statuses = [SignatureStatus.APPROVED]
+    if not letter.requires_approval:
+        statuses.append(SignatureStatus.CONFIRMED)
+    rows: list[Signature] = []
+    for status in statuses:
+        rows += (
+            Signature.objects.filter(
+                letter=letter,
+                status=status,
+                is_public=True,
+                kind=SignerKind.ORGANISATION,
+            )
+            .order_by("-id")
+            .only("id", "organisation", "country", "letter_id")[:limit]
+        )
+    rows.sort(key=lambda signature: signature.id, reverse=True)
+    return rows[:limit]
+
+
 def letter_signatory_countries(*, letter: Letter) -> list[str]:
     """Country codes present among listed signatories (for the filter).
 

@@ -22,8 +22,9 @@ from PIL import Image, ImageOps
 
 from pages.caching import letter_cache_bump
 from pages.models import Letter
+from pages.services import letter_plugin_cache_invalidate
 
-from . import offline, outbox
+from . import offline, outbox, share_images
 from .addresses import email_canonical
 from .domains import domain_matches
 from .erasure import admin_history_delete, admin_history_erase
@@ -71,17 +72,38 @@ def is_counted(*, status: str, kind: str, letter: Letter) -> bool:
     return status == SignatureStatus.CONFIRMED and not needs_approval
 
 
+def _count_moved(*, letter_id: int, before: int, after: int) -> None:
+    """On commit, refresh what shows a letter's count (call inside the transaction).
+
+    The letter page and list copies (by version), the CMS placeholders that show
+    the letter (teasers on the home page), and, when the count enters a new step,
+    the share images.
+    """
+    transaction.on_commit(partial(letter_cache_bump, letter_id))
+    transaction.on_commit(
+        partial(letter_plugin_cache_invalidate, letter_id=letter_id), robust=True
+    )
+    if share_images.step_crossed(before=before, after=after):
+        transaction.on_commit(
+            partial(share_images.share_images_queue, letter_id), robust=True
+        )
+
+
 def _tally_adjust(*, letter_id: int, delta: int, country: str = "") -> None:
     if not delta:
         return
     # ``country``: tallies.listed_country(signature), read before any erasure.
     country_tally_adjust(letter_id=letter_id, country=country, delta=delta)
-    transaction.on_commit(partial(letter_cache_bump, letter_id))
     LetterTally.objects.get_or_create(letter_id=letter_id)
     # Never below zero: a drifted tally (see letter_recount) must not fail a withdrawal.
     LetterTally.objects.filter(letter_id=letter_id).update(
         public_count=Greatest(F("public_count") + delta, 0)
     )
+    # The row is locked by the UPDATE: this reads the count this change made.
+    after = LetterTally.objects.values_list("public_count", flat=True).get(
+        letter_id=letter_id
+    )
+    _count_moved(letter_id=letter_id, before=max(after - delta, 0), after=after)
 
 
 def logo_reencode(upload) -> ContentFile:
@@ -598,6 +620,12 @@ def letter_recount(*, letter: Letter) -> int:
     if letter.requires_approval:
         confirmed &= Q(kind=SignerKind.INDIVIDUAL)
     with transaction.atomic():
+        before = (
+            LetterTally.objects.select_for_update()
+            .filter(letter=letter)
+            .values_list("public_count", flat=True)
+            .first()
+        ) or 0
         count = Signature.objects.filter(
             Q(letter=letter) & (Q(status__in=statuses) | confirmed)
         ).count()
@@ -605,7 +633,7 @@ def letter_recount(*, letter: Letter) -> int:
             letter=letter, defaults={"public_count": count}
         )
         country_tally_rebuild(letter=letter)
-        transaction.on_commit(partial(letter_cache_bump, letter.pk))
+        _count_moved(letter_id=letter.pk, before=before, after=count)
     return count
 
 

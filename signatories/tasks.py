@@ -1,4 +1,4 @@
-"""Background work: delivering the email outbox and the editors' digest."""
+"""Background work: the email outbox, the editors' digest and share images."""
 
 import logging
 
@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import outbox
+from . import outbox, share_images
 from .retention import retention_sweep  # noqa: F401  (registers the beat task)
 from .review import approval_queue_url, signatures_awaiting_approval
 
@@ -42,6 +42,12 @@ def outbox_sweep() -> int:
     if ids:
         logger.info("Outbox sweep queued %d owed emails", len(ids))
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def share_image_refresh(letter_id: int) -> int:
+    """Draw a letter's share images again (queued when its count crosses a step)."""
+    return share_images.share_images_refresh(letter_id=letter_id)
 
 
 @shared_task

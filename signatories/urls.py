@@ -22,6 +22,7 @@ urlpatterns = [
     path("logo/<int:signature_id>.png", views.logo, name="logo"),
     path("<slug:slug>/", views.sign, name="sign"),
     path("<slug:slug>/thanks/", views.sign_done, name="sign-done"),
+    path("<slug:slug>/share.png", views.share_image, name="share-image"),
     path("<slug:slug>/signatories/", views.signatory_list, name="list"),
     path(
         "<slug:slug>/signatories/frame/", views.signatory_list_frame, name="list-frame"

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,7 +25,7 @@ from pages.selectors import (
     letter_public_id,
 )
 
-from . import selectors, services
+from . import selectors, services, share_images
 from .filters import SignatoryFilterForm
 from .forms import ResendForm, SignatureForm
 from .http import etag_for, not_modified, revalidate
@@ -139,10 +140,26 @@ def sign(request, slug: str):
     return done
 
 
+RECENT_SIGNATORIES = 5
+
+
+def _share_context(letter) -> dict:
+    """What the pages after signing show: the newest listed organisations."""
+    return {
+        "letter": letter,
+        "recent": selectors.letter_recent_signatories(
+            letter=letter, limit=RECENT_SIGNATORIES
+        ),
+    }
+
+
 @require_GET
 def sign_done(request, slug: str):
-    letter = letter_get_public(slug=slug)
-    return render(request, "signatories/sign_done.html", {"letter": letter})
+    letter = letter_get_public_plain(slug=slug)
+    response = render(request, "signatories/sign_done.html", _share_context(letter))
+    # It names organisations: a withdrawal must not linger in a shared cache.
+    caching.mark_private(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,7 +259,7 @@ def confirm(request, token: str, public_id=None, signature_id=None):
     return render(
         request,
         "signatories/confirmed.html",
-        {"letter": result.letter, "signature": result.signature},
+        _share_context(result.letter) | {"signature": result.signature},
     )
 
 
@@ -307,6 +324,28 @@ def _signatory_list(request, slug: str, template: str):
     if key is not None:
         cache.set(key, response.content, caching.PAGE_SERVER_TTL)
     caching.mark_private(response)
+    return response
+
+
+SHARE_IMAGE_MAX_AGE = 300
+
+
+@require_GET
+def share_image(request, slug: str):
+    """The letter's share image (OpenGraph) in the page's language: a stable URL."""
+    letter = letter_get_public_plain(slug=slug)
+    path = share_images.share_image_ensure(letter=letter)
+    # The file's name is its fingerprint: a new title or count step, a new ETag.
+    response = get_conditional_response(request, etag=etag_for(path.name))
+    if response is None:
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:  # replaced meanwhile by a newer drawing
+            path = share_images.share_image_ensure(letter=letter)
+            handle = path.open("rb")
+        response = FileResponse(handle, content_type="image/png")
+    response["ETag"] = etag_for(path.name)
+    caching.mark_public(response, max_age=SHARE_IMAGE_MAX_AGE)
     return response
 
 

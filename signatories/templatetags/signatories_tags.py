@@ -10,7 +10,11 @@ from django.utils.translation import get_language
 from ..countries import country_choices
 from ..forms import SignatureForm
 from ..models import OrganisationType
-from ..selectors import SignatoryListing, letter_signature_count
+from ..selectors import (
+    SignatoryListing,
+    letter_signature_count,
+    letter_signature_counts,
+)
 
 register = template.Library()
 
@@ -27,6 +31,32 @@ def signature_counter(letter, count=None):
         "goal": goal,
         "percent": min(100, round(100 * count / goal)) if goal else 100,
         "open": letter.is_signing_open(),
+    }
+
+
+@register.simple_tag
+def signature_counts(letters) -> dict[int, int]:
+    """Public counts of many letters in one tally read (for lists of teasers)."""
+    return letter_signature_counts(letters=letters)
+
+
+@register.inclusion_tag("signatories/_teaser_counter.html")
+def teaser_counter(letter, counts=None):
+    """A letter teaser's count and goal bar; ``counts`` from ``signature_counts``.
+
+    Without ``counts`` it reads the letter's tally (a teaser plugin; its
+    placeholder is cached and cleared when the count moves).
+    """
+    if isinstance(counts, dict):
+        count = counts.get(letter.pk, 0)
+    else:
+        count = letter_signature_count(letter=letter)
+    goal = letter.goal or 0
+    return {
+        "letter": letter,
+        "count": count,
+        "goal": goal,
+        "percent": min(100, round(100 * count / goal)) if goal else 100,
     }
 
 

@@ -82,3 +82,66 @@ def test_feeds_answer_in_every_language(client, letters_page):
             response = client.get(f"/{language}/letters/{path}")
             assert response.status_code == 200, (language, path)
             assert b"Reply" in response.content, (language, path)
+
+
+def test_letters_feed_lists_published_letters_only(client, letters_page):
+    """RSS of letters: newest first, with summary, coalition and date; no drafts."""
+    older = LetterFactory(slug="older", title="Older letter", published_on="2030-01-01")
+    LetterFactory(
+        slug="newer",
+        title="Newer letter",
+        published_on="2030-02-01",
+        summary="Stop the raids.",
+        sender="Kestrel Alliance",
+    )
+    LetterFactory(slug="draft", title="Draft letter", status="draft")
+    response = client.get("/en/letters/feed/letters/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("title") == "Open letters"
+    assert channel.findtext("link") == "http://example.com/en/letters/"
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == [
+        "Newer letter",
+        "Older letter",
+    ]
+    assert items[0].findtext("link") == "http://example.com/en/letters/newer/"
+    assert items[0].findtext("description") == "Stop the raids."
+    assert items[0].findtext("{http://purl.org/dc/elements/1.1/}creator") == (
+        "Kestrel Alliance"
+    )
+    assert items[1].findtext("pubDate") == "Tue, 01 Jan 2030 12:00:00 +0000"
+    assert b"Draft letter" not in response.content
+    assert older.get_absolute_url() == "/en/letters/older/"
+
+
+def test_letters_atom_feed_lists_published_letters_only(client, letters_page):
+    """Atom of letters: one entry per published letter, with its update time."""
+    letter = LetterFactory(title="Published letter")
+    LetterFactory(title="Draft letter", status="draft")
+    response = client.get("/en/letters/feed/letters/atom/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    [entry] = feed.findall(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Published letter"
+    assert entry.findtext(f"{ATOM}updated") == letter.updated_at.isoformat()
+
+
+def test_letters_feed_is_in_the_language_of_its_address(client, letters_page):
+    """At /ru/ letter titles are Russian where translated, English otherwise."""
+    letter = LetterFactory(title="Stop the raids", published_on="2030-01-02")
+    letter.set_current_language("ru")
+    letter.title, letter.recipient = "Прекратите обыски", "Совету"
+    letter.save()
+    LetterFactory(title="English only", published_on="2030-01-01")
+    channel = ET.fromstring(client.get("/ru/letters/feed/letters/").content).find(
+        "channel"
+    )
+    assert channel.findtext("language") == "ru"
+    assert channel.findtext("title") == "Открытые письма"
+    assert [i.findtext("title") for i in channel.findall("item")] == [
+        "Прекратите обыски",
+        "English only",
+    ]

@@ -1,12 +1,15 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from cms.api import create_page, create_page_content
 
+from tests.conftest import publish
 from tests.factories import LetterFactory
 
 pytestmark = pytest.mark.django_db
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def locations(client):
@@ -16,13 +19,18 @@ def locations(client):
     return [loc.text for loc in ET.fromstring(response.content).iter(f"{NS}loc")]
 
 
-def test_sitemap_lists_each_published_letter_in_every_language(client, letters_page):
-    """Every published letter appears once per site language."""
-    LetterFactory(slug="open-letter")
-    letters = [loc for loc in locations(client) if "/open-letter/" in loc]
-    assert letters == [
-        f"http://example.com/{code}/letters/open-letter/"
-        for code in ("en", "ru", "de", "uk")
+def test_sitemap_lists_each_published_letter_in_its_languages(client, letters_page):
+    """A letter appears once per language it is written in, not per fallback."""
+    letter = LetterFactory(slug="open-letter")
+    assert [loc for loc in locations(client) if "/open-letter/" in loc] == [
+        "http://example.com/en/letters/open-letter/"
+    ]
+    letter.set_current_language("ru")
+    letter.title, letter.recipient = "Открытое письмо", "Совету"
+    letter.save()
+    assert [loc for loc in locations(client) if "/open-letter/" in loc] == [
+        "http://example.com/en/letters/open-letter/",
+        "http://example.com/ru/letters/open-letter/",
     ]
 
 
@@ -51,4 +59,58 @@ def test_sitemap_gives_the_last_change(client, letters_page):
         for url in root.iter(f"{NS}url")
         if "/open-letter/" in url.findtext(f"{NS}loc")
     ]
-    assert entries == [f"{letter.updated_at:%Y-%m-%d}"] * 4
+    assert entries == [f"{letter.updated_at:%Y-%m-%d}"]
+
+
+def alternates_of(client, location: str) -> dict[str, str]:
+    """The xhtml:link alternates (hreflang -> href) of one sitemap entry."""
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    for url in root.iter(f"{NS}url"):
+        if url.findtext(f"{NS}loc") == location:
+            return {
+                link.get("hreflang"): link.get("href")
+                for link in url.iter(f"{XHTML}link")
+                if link.get("rel") == "alternate"
+            }
+    raise AssertionError(f"{location} is not in the sitemap")
+
+
+def test_sitemap_letters_carry_hreflang_alternates(client, letters_page):
+    """Each language's entry names every translation and x-default."""
+    letter = LetterFactory(slug="open-letter")
+    letter.set_current_language("uk")
+    letter.title, letter.recipient = "Відкритий лист", "Раді"
+    letter.save()
+    expected = {
+        "en": "http://example.com/en/letters/open-letter/",
+        "uk": "http://example.com/uk/letters/open-letter/",
+        "x-default": "http://example.com/letters/open-letter/",
+    }
+    assert alternates_of(client, expected["en"]) == expected
+    assert alternates_of(client, expected["uk"]) == expected
+
+
+def test_sitemap_cms_pages_carry_hreflang_alternates(client, letters_page):
+    """Each published page's entries name its other languages and x-default."""
+    expected = {
+        code: f"http://example.com/{code}/letters/" for code in ("en", "ru", "de", "uk")
+    } | {"x-default": "http://example.com/letters/"}
+    for code in ("en", "ru", "de", "uk"):
+        assert alternates_of(client, expected[code]) == expected
+    home = alternates_of(client, "http://example.com/de/")
+    assert home["x-default"] == "http://example.com/"
+    assert home["uk"] == "http://example.com/uk/"
+
+
+def test_sitemap_leaves_unpublished_translations_out(client, letters_page, editor):
+    """A page whose German text is a draft has no German entry or alternate."""
+    page = create_page("About", "cms/page.html", "en", slug="about", created_by=editor)
+    publish(page, editor)
+    create_page_content("de", "Über uns", page, slug="ueber", created_by=editor)
+    listed = locations(client)
+    assert "http://example.com/en/about/" in listed
+    assert not [loc for loc in listed if "/ueber/" in loc]
+    assert alternates_of(client, "http://example.com/en/about/") == {
+        "en": "http://example.com/en/about/",
+        "x-default": "http://example.com/about/",
+    }

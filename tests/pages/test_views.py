@@ -297,7 +297,12 @@ def test_letter_page_sharing_metadata(client, letter, settings):
         '<link rel="canonical" href="https://letters.example.org/en/letters/stop-the-raids/">'
         in html
     )
-    assert '<meta property="og:locale" content="en">' in html
+    # OpenGraph's form of a locale: language_TERRITORY.
+    assert '<meta property="og:locale" content="en_GB">' in html
+    assert (
+        '<meta property="og:image" '
+        'content="https://letters.example.org/en/sign/stop-the-raids/share.png">'
+    ) in html
 
 
 def test_letter_page_queries_do_not_grow_with_recommendations(client, letter):
