@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("signatories", "0007_domain_match"),
+        ("signatories", "0008_offline_signatures"),
     ]
 
     operations = [
