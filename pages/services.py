@@ -162,9 +162,13 @@ def recommendation_text_set(
     version = Version.objects.get_for_content(content)
     if version.state != DRAFT:
         raise ValueError("Only a draft version of a letter can be edited.")
-    recommendation, _created = Recommendation.objects.get_or_create(
+    recommendation, created = Recommendation.objects.get_or_create(
         letter_id=content.letter_id, number=number
     )
+    if created:  # its tracker history starts with the status it has
+        recommendation_set_status(
+            recommendation=recommendation, status=recommendation.status
+        )
     text, _created = RecommendationText.objects.update_or_create(
         content=content,
         recommendation=recommendation,

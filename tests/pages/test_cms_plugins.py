@@ -32,7 +32,6 @@ def test_letter_plugins_render_on_a_published_cms_page(
     assert "Northwind must stop handing licence data to the police." in teaser
     assert "<h2>Recommendations: Stop the raids</h2>" in html
     assert 'id="recommendation-1"' in html and 'id="recommendation-2"' in html
-    assert "We are reviewing the request." in html
     assert "The company answered" in html
 
 
@@ -169,6 +168,7 @@ def test_republished_letter_returns_to_the_page(
         letters_unpublish(letter_ids=[letter.pk])
     assert '<article class="teaser">' not in client.get(url).text
     with django_capture_on_commit_callbacks(execute=True):
-        unpublished = LetterContent.admin_manager.filter(letter=letter).latest("pk")
+        unpublished = LetterContent.admin_manager.filter(letter=letter, language="en")
+        unpublished = unpublished.latest("pk")
         content_publish(content=content_new_draft(content=unpublished))
     assert '<article class="teaser">' in client.get(url).text
