@@ -203,7 +203,7 @@ class LetterContent(models.Model):
     class Meta:
         verbose_name = _("letter text")
         verbose_name_plural = _("letter texts")
-        ordering = ["letter", "language", "pk"]
+        ordering = ["letter_id", "language", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -319,7 +319,7 @@ class RecommendationText(models.Model):
     class Meta:
         verbose_name = _("recommendation text")
         verbose_name_plural = _("recommendation texts")
-        ordering = ["content", "recommendation__number"]
+        ordering = ["content_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["content", "recommendation"],
@@ -410,7 +410,7 @@ class UpdateContent(models.Model):
     class Meta:
         verbose_name = _("update text")
         verbose_name_plural = _("update texts")
-        ordering = ["update", "language", "pk"]
+        ordering = ["update_id", "language", "pk"]
 
     def __str__(self) -> str:
         return self.title

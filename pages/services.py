@@ -130,6 +130,7 @@ def letter_content_create(
     summary: str = "",
     body: str = "",
     recommendations: dict[int, tuple[str, str]] | None = None,
+    start_history: bool = True,
     created_by=None,
 ) -> LetterContent:
     """Add a draft of the letter's text in a language it has no version in yet.
@@ -149,23 +150,36 @@ def letter_content_create(
     )
     for number, (rec_title, rec_body) in (recommendations or {}).items():
         recommendation_text_set(
-            content=content, number=number, title=rec_title, body=rec_body
+            content=content,
+            number=number,
+            title=rec_title,
+            body=rec_body,
+            start_history=start_history,
         )
     return content
 
 
 @transaction.atomic
 def recommendation_text_set(
-    *, content: LetterContent, number: int, title: str, body: str = ""
+    *,
+    content: LetterContent,
+    number: int,
+    title: str,
+    body: str = "",
+    start_history: bool = True,
 ) -> RecommendationText:
-    """Set a recommendation's wording in a draft version (creating it if new)."""
+    """Set a recommendation's wording in a draft version (creating it if new).
+
+    A new recommendation's tracker history starts with its status, unless the
+    caller records a status itself (``start_history=False``).
+    """
     version = Version.objects.get_for_content(content)
     if version.state != DRAFT:
         raise ValueError("Only a draft version of a letter can be edited.")
     recommendation, created = Recommendation.objects.get_or_create(
         letter_id=content.letter_id, number=number
     )
-    if created:  # its tracker history starts with the status it has
+    if created and start_history:  # its tracker history starts with its status
         recommendation_set_status(
             recommendation=recommendation, status=recommendation.status
         )

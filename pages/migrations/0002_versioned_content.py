@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'letter text',
                 'verbose_name_plural': 'letter texts',
-                'ordering': ['letter', 'language', 'pk'],
+                'ordering': ['letter_id', 'language', 'pk'],
             },
         ),
         migrations.CreateModel(
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'recommendation text',
                 'verbose_name_plural': 'recommendation texts',
-                'ordering': ['content', 'recommendation__number'],
+                'ordering': ['content_id', 'pk'],
             },
         ),
         migrations.CreateModel(
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'update text',
                 'verbose_name_plural': 'update texts',
-                'ordering': ['update', 'language', 'pk'],
+                'ordering': ['update_id', 'language', 'pk'],
             },
         ),
         migrations.AddConstraint(
