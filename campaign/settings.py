@@ -255,13 +255,9 @@ CMS_PLACEHOLDER_CONF = {}
 # The admin style would otherwise ask a third-party server for new versions from every
 # editor's browser: editors may be at risk too.
 CMS_ENABLE_UPDATE_CHECK = False
-PARLER_LANGUAGES = {
-    SITE_ID: tuple({"code": code} for code, _n in LANGUAGES),
-    # English first, then any other language: a letter written only in Russian
-    # still shows its text at /de/ (with a note naming the language shown).
-    "default": {"fallbacks": ["en", "ru", "uk", "de"], "hide_untranslated": False},
-}
-PARLER_DEFAULT_LANGUAGE_CODE = "en"
+# English first, then any other language: a letter published only in Russian
+# still shows its text at /de/ (with a note naming the language shown).
+CONTENT_FALLBACK_LANGUAGES = {"default": ["en", "ru", "uk", "de"]}
 TEXT_INLINE_EDITING = True
 
 STATIC_URL = "static/"

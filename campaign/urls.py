@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from pages import views as pages_views
 from pages.sitemaps import LetterSitemap, PageSitemap
 
 from . import site_files, staff, views
@@ -25,6 +26,17 @@ urlpatterns += i18n_patterns(
     path("sign/", include("signatories.urls")),
     # Before cms.urls: the CMS toolbar's password-only login must ask for the OTP.
     path("cms_login/", staff.cms_login, name="cms_login"),
+    # Staff previews of any version of a letter's or an update's text.
+    path(
+        "preview/letter/<int:content_id>/",
+        pages_views.letter_preview,
+        name="letter-preview",
+    ),
+    path(
+        "preview/update/<int:content_id>/",
+        pages_views.update_preview,
+        name="update-preview",
+    ),
     path("", include("cms.urls")),
 )
 

@@ -1,34 +1,36 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from parler.admin import TranslatableAdmin, TranslatableStackedInline
 
 from .models import (
     Letter,
-    PublicationStatus,
+    LetterContent,
     Recommendation,
     RecommendationStatusChange,
+    RecommendationText,
     Update,
+    UpdateContent,
 )
-from .services import letters_set_status, recommendation_set_status
-
-
-class RecommendationInline(TranslatableStackedInline):
-    model = Recommendation
-    extra = 0
-    fields = ["number", "title", "body", "status", "status_changed_on", "response"]
+from .services import (
+    letters_unpublish,
+    recommendation_set_status,
+    recommendation_text_remove,
+    recommendation_text_set,
+)
 
 
 @admin.register(Letter)
-class LetterAdmin(TranslatableAdmin):
-    list_display = ["__str__", "slug", "status", "published_on", "signing_closes"]
+class LetterAdmin(admin.ModelAdmin):
+    """The letter's stable record; its text is edited as versions (LetterContent)."""
+
+    list_display = ["__str__", "slug", "status", "languages", "signing_closes"]
     list_filter = ["status", "requires_approval"]
-    search_fields = ["slug", "translations__title"]
-    inlines = [RecommendationInline]
-    actions = ["publish", "unpublish"]
+    search_fields = ["slug", "contents__title"]
+    readonly_fields = ["status", "languages"]
+    actions = ["unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "published_on"]}),
-        (_("Text"), {"fields": ["recipient", "sender", "summary", "body"]}),
+        (None, {"fields": ["slug", "published_on", "status", "languages"]}),
         (
             _("Signing"),
             {
@@ -43,53 +45,99 @@ class LetterAdmin(TranslatableAdmin):
         ),
     ]
 
-    def get_prepopulated_fields(self, request, obj=None):
-        return {"slug": ("title",)}
+    @admin.display(description=_("published in"))
+    def languages(self, obj) -> str:
+        return ", ".join(obj.published_languages or []) or "-"
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        # Status changes made in the inline go into each recommendation's history.
-        for inline_form in formset.forms:
-            instance = inline_form.instance
-            added = not inline_form.initial
-            if instance.pk and ("status" in inline_form.changed_data or added):
-                recommendation_set_status(
-                    recommendation=instance,
-                    status=instance.status,
-                    changed_on=instance.status_changed_on,
-                )
-
-    # Publishing changes a letter: change permission, not view (Django's default
-    # for an action without permissions= is anyone who can see the changelist).
-    @admin.action(description=_("Publish selected letters"), permissions=["change"])
-    def publish(self, request, queryset):
-        changed = letters_set_status(
-            letter_ids=queryset.values_list("pk", flat=True),
-            status=PublicationStatus.PUBLISHED,
-        )
-        self.message_user(
-            request,
-            ngettext("%d letter published.", "%d letters published.", changed)
-            % changed,
-            messages.SUCCESS,
-        )
-
+    # Taking a letter off the site changes it: change permission, not view.
     @admin.action(
-        description=_("Return selected letters to draft"), permissions=["change"]
+        description=_("Take selected letters off the site (every language)"),
+        permissions=["change"],
     )
     def unpublish(self, request, queryset):
-        changed = letters_set_status(
-            letter_ids=queryset.values_list("pk", flat=True),
-            status=PublicationStatus.DRAFT,
+        changed = letters_unpublish(
+            letter_ids=queryset.values_list("pk", flat=True), user=request.user
         )
         self.message_user(
             request,
             ngettext(
-                "%d letter returned to draft.", "%d letters returned to draft.", changed
+                "%d letter taken off the site.",
+                "%d letters taken off the site.",
+                changed,
             )
             % changed,
             messages.SUCCESS,
         )
+
+
+class RecommendationTextForm(forms.ModelForm):
+    """A recommendation's wording in this version, named by its stable number."""
+
+    number = forms.IntegerField(label=_("number"), min_value=1, max_value=999)
+
+    class Meta:
+        model = RecommendationText
+        fields = ["number", "title", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["number"].initial = self.instance.recommendation.number
+
+
+class RecommendationTextInline(admin.StackedInline):
+    model = RecommendationText
+    form = RecommendationTextForm
+    extra = 0
+    fields = ["number", "title", "body"]
+
+
+@admin.register(LetterContent)
+class LetterContentAdmin(admin.ModelAdmin):
+    """A version of a letter's text in one language (djangocms-versioning wraps it)."""
+
+    list_display = ["title", "letter", "language"]
+    list_filter = ["language", "letter"]
+    search_fields = ["title", "letter__slug"]
+    inlines = [RecommendationTextInline]
+    fieldsets = [
+        (None, {"fields": ["letter", "language", "title"]}),
+        (_("Text"), {"fields": ["recipient", "sender", "summary", "body"]}),
+        (_("This version"), {"fields": ["change_kind", "change_note"]}),
+    ]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RecommendationText:
+            return super().save_formset(request, form, formset, change)
+        # Recommendations keep their identity by number across versions: the
+        # service finds or creates the recommendation and sets this version's text.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
+        content = form.instance
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and not inline_form.instance.pk:
+                continue
+            data = inline_form.cleaned_data
+            if not data:
+                continue
+            if data.get("DELETE"):
+                recommendation_text_remove(
+                    content=content, number=inline_form.instance.recommendation.number
+                )
+                continue
+            if inline_form.instance.pk and "number" in inline_form.changed_data:
+                recommendation_text_remove(
+                    content=content, number=inline_form.instance.recommendation.number
+                )
+            recommendation_text_set(
+                content=content,
+                number=data["number"],
+                title=data["title"],
+                body=data.get("body", ""),
+            )
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -102,22 +150,62 @@ class StatusHistoryInline(admin.TabularInline):
         return False
 
 
+class RecommendationStatusForm(forms.ModelForm):
+    """Record a status change; the service writes the row and its history."""
+
+    new_status = forms.ChoiceField(
+        label=_("new status"),
+        choices=[("", "---------"), *Recommendation._meta.get_field("status").choices],
+        required=False,
+    )
+    changed_on = forms.DateField(label=_("status date"), required=False)
+
+    class Meta:
+        model = Recommendation
+        fields = ["letter", "number"]
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(TranslatableAdmin):
+class RecommendationAdmin(admin.ModelAdmin):
+    form = RecommendationStatusForm
     list_display = ["__str__", "letter", "status", "status_changed_on"]
     list_filter = ["status", "letter"]
+    readonly_fields = ["status", "status_changed_on"]
+    fields = [
+        "letter",
+        "number",
+        "status",
+        "status_changed_on",
+        "new_status",
+        "changed_on",
+    ]
     inlines = [StatusHistoryInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "status" in form.changed_data or not change:
+        status = form.cleaned_data.get("new_status")
+        if status:
             recommendation_set_status(
-                recommendation=obj, status=obj.status, changed_on=obj.status_changed_on
+                recommendation=obj,
+                status=status,
+                changed_on=form.cleaned_data.get("changed_on"),
             )
 
 
 @admin.register(Update)
-class UpdateAdmin(TranslatableAdmin):
+class UpdateAdmin(admin.ModelAdmin):
     list_display = ["__str__", "letter", "published_on", "status"]
     list_filter = ["status", "letter"]
-    search_fields = ["translations__title"]
+    search_fields = ["contents__title"]
+    readonly_fields = ["status"]
+    fields = ["letter", "published_on", "status"]
+
+
+@admin.register(UpdateContent)
+class UpdateContentAdmin(admin.ModelAdmin):
+    """A version of an update's text in one language (djangocms-versioning wraps it)."""
+
+    list_display = ["title", "update", "language"]
+    list_filter = ["language"]
+    search_fields = ["title"]
+    fields = ["update", "language", "title", "body"]

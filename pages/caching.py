@@ -26,7 +26,15 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from djangocms_versioning.signals import post_version_operation
 
-from .models import Letter, Recommendation, RecommendationStatusChange, Update
+from .models import (
+    Letter,
+    LetterContent,
+    Recommendation,
+    RecommendationStatusChange,
+    RecommendationText,
+    Update,
+    UpdateContent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -188,39 +196,63 @@ class PublicCacheMiddleware:
         )
 
 
-def _bump_for(sender, instance, **kwargs) -> None:
-    letter_id = None
+def _letter_id_of(instance) -> int | None:
     if isinstance(instance, Letter):
-        letter_id = instance.pk
-    elif isinstance(instance, Recommendation | Update):
-        letter_id = instance.letter_id
-    elif isinstance(instance, RecommendationStatusChange):
-        letter_id = (
-            Recommendation.objects.filter(pk=instance.recommendation_id)
+        return instance.pk
+    if isinstance(instance, Recommendation | Update):
+        return instance.letter_id
+    if isinstance(instance, LetterContent):
+        return instance.letter_id
+    if isinstance(instance, UpdateContent):
+        return (
+            Update.objects.filter(pk=instance.update_id)
             .values_list("letter_id", flat=True)
             .first()
         )
-    else:  # a parler translation row
-        master = getattr(instance, "master", None)
-        if isinstance(master, Letter):
-            letter_id = master.pk
-        elif master is not None:
-            letter_id = getattr(master, "letter_id", None)
+    if isinstance(instance, RecommendationText):
+        return (
+            LetterContent._original_manager.filter(pk=instance.content_id)
+            .values_list("letter_id", flat=True)
+            .first()
+        )
+    recommendation_id = getattr(instance, "recommendation_id", None)
+    if recommendation_id:
+        return (
+            Recommendation.objects.filter(pk=recommendation_id)
+            .values_list("letter_id", flat=True)
+            .first()
+        )
+    return getattr(instance, "letter_id", None)
+
+
+def _bump_for(sender, instance, **kwargs) -> None:
+    letter_id = _letter_id_of(instance)
     if letter_id:
         letter_cache_bump(letter_id)
 
 
-def _bump_site(sender, **kwargs) -> None:
+def _bump_for_version(sender, obj, **kwargs) -> None:
+    """A version published, unpublished, archived or created: its letter changed."""
+    letter_id = _letter_id_of(obj.content)
+    if letter_id:
+        letter_cache_bump(letter_id)
     site_cache_bump()
 
 
 def connect() -> None:
     """Bump the versions on every write that changes what a letter page shows."""
-    models = [Letter, Recommendation, Update, RecommendationStatusChange]
-    models += [m._parler_meta.root_model for m in (Letter, Recommendation, Update)]
+    models = [
+        Letter,
+        LetterContent,
+        Recommendation,
+        RecommendationText,
+        RecommendationStatusChange,
+        Update,
+        UpdateContent,
+    ]
     for model in models:
         for signal in (post_save, post_delete):
             signal.connect(
                 _bump_for, sender=model, dispatch_uid=f"pages.cache.{model.__name__}"
             )
-    post_version_operation.connect(_bump_site, dispatch_uid="pages.cache.site")
+    post_version_operation.connect(_bump_for_version, dispatch_uid="pages.cache.site")

@@ -2,7 +2,7 @@ from cms.plugin_base import CMSPluginBase
 from cms.plugin_pool import plugin_pool
 from django.utils.translation import gettext_lazy as _
 
-from .models import LetterPluginModel, PublicationStatus, UpdatesPluginModel
+from .models import LetterPluginModel, UpdatesPluginModel
 from .selectors import update_list_public
 
 
@@ -15,7 +15,9 @@ class LetterPluginBase(CMSPluginBase):
         context = super().render(context, instance, placeholder)
         letter = instance.letter
         context["letter"] = letter
-        context["visible"] = letter.status == PublicationStatus.PUBLISHED
+        # A deleted letter leaves the plugin in place: editors see a note.
+        context["letter_missing"] = letter is None
+        context["visible"] = letter is not None and letter.is_published
         return context
 
 

@@ -20,10 +20,10 @@ class UpdatesFeed(Feed):
         return update_list_public(limit=30)
 
     def item_title(self, item):
-        return item.safe_translation_getter("title", any_language=True)
+        return item.title
 
     def item_description(self, item):
-        return item.safe_translation_getter("body", any_language=True)
+        return item.body
 
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.combine(item.published_on, time(12)))

@@ -1,13 +1,18 @@
-"""Which language a translated record is shown in (parler falls back silently)."""
+"""Which language a record's text is shown in, and the fallbacks readers get."""
 
-from parler import appsettings as parler_settings
-from parler.models import TranslatableModel
+from django.conf import settings
 
 
-def content_language(obj: TranslatableModel, language: str) -> str:
+def fallback_chain(language: str) -> list[str]:
+    """``language`` first, then its configured fallbacks, without repeats."""
+    configured = getattr(settings, "CONTENT_FALLBACK_LANGUAGES", None)
+    if configured is None:
+        configured = {"default": [settings.LANGUAGE_CODE]}
+    chain = [language, *configured.get(language, configured.get("default", []))]
+    return list(dict.fromkeys(chain))
+
+
+def content_language(obj, language: str) -> str:
     """The language ``obj``'s text is shown in: ``language``, else its fallback."""
-    fallbacks = parler_settings.PARLER_LANGUAGES.get_fallback_languages(language)
-    for code in [language, *fallbacks]:
-        if obj.has_translation(code):
-            return code
-    return language
+    content = obj.content(language)
+    return content.language if content is not None else language

@@ -3,11 +3,11 @@
 Publishing a version does not mark the URLconf as changed, so a page with the letters
 apphook published after start-up would keep the old URLs (seen with django CMS 5.1).
 
-Letters, recommendations and updates are edited in the admin, whose change forms
-save the models (and their parler translation rows) directly; the CMS caches the
-plugins that show them. These receivers only invalidate caches, through
-``pages.services``; they hold no business logic. Writes that bypass ``save()``
-(the publish/unpublish actions) call the same service themselves.
+Letters, recommendations and updates are edited in the admin (their versioned text
+through djangocms-versioning's change forms); the CMS caches the plugins that show
+them. These receivers only invalidate caches, through ``pages.services``; they hold
+no business logic. Publishing and unpublishing run the versioning hooks in
+``pages.services``, which do the same.
 """
 
 from cms.utils.apphook_reload import mark_urlconf_as_changed
@@ -15,13 +15,23 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from djangocms_versioning.signals import post_version_operation
 
-from .models import Letter, Recommendation, Update
+from .models import (
+    Letter,
+    LetterContent,
+    Recommendation,
+    RecommendationText,
+    Update,
+    UpdateContent,
+)
 from .services import campaign_content_changed
 
 CONTENT_MODELS = [
-    model
-    for base in (Letter, Recommendation, Update)
-    for model in (base, base._parler_meta.root_model)
+    Letter,
+    LetterContent,
+    Recommendation,
+    RecommendationText,
+    Update,
+    UpdateContent,
 ]
 
 

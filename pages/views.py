@@ -3,12 +3,11 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, get_language_info
-from parler import appsettings as parler_settings
 
 from campaign.staff import can_preview_drafts
 
@@ -76,37 +75,67 @@ def _letter_detail_render(request, slug: str) -> HttpResponse:
     letter = selectors.letter_get_public(
         slug=slug, include_drafts=can_preview_drafts(request)
     )
-    language = get_language()
-    shown = letter_content_language(letter, language)
-    response = render(
-        request,
-        "pages/letter_detail.html",
-        {
-            "letter": letter,
-            "recommendations": letter.recommendations.all(),
-            "updates": selectors.update_list_public(letter=letter, limit=5),
-            "translated": shown == language,
-            "content_language": shown,
-            "content_language_name": get_language_info(shown)["name_translated"],
-            # hreflang alternates: the languages the letter is written in.
-            "page_languages": [
-                code
-                for code, _name in settings.LANGUAGES
-                if letter_content_language(letter, code) == code
-            ],
-        },
-    )
+    response = _render_letter(request, letter, letter.content())
     response.letter = letter
     return response
 
 
-def letter_content_language(letter, language: str) -> str:
-    """The language the letter's text is shown in: the reader's, else a fallback."""
-    fallbacks = parler_settings.PARLER_LANGUAGES.get_fallback_languages(language)
-    for code in [language, *fallbacks]:
-        if letter.has_translation(code):
-            return code
-    return language
+def _render_letter(request, letter, content, *, preview: bool = False):
+    language = get_language()
+    shown = content.language if content is not None else language
+    toolbar = getattr(request, "toolbar", None)
+    if toolbar is not None and content is not None and request.user.is_staff:
+        # The CMS toolbar offers to edit this text (or make a draft of it).
+        toolbar.set_object(content)
+    return render(
+        request,
+        "pages/letter_detail.html",
+        {
+            "letter": letter,
+            "content": content,
+            "recommendations": letter.current_recommendations(),
+            "updates": selectors.update_list_public(letter=letter, limit=5),
+            "translated": shown == language,
+            "content_language": shown,
+            "content_language_name": get_language_info(shown)["name_translated"],
+            "preview": preview,
+            # hreflang alternates: the languages the letter is published in.
+            "page_languages": [
+                code
+                for code, _name in settings.LANGUAGES
+                if letter.is_published_in(code)
+            ],
+        },
+    )
+
+
+def letter_preview(request, content_id: int):
+    """Any version of a letter's text as readers would see it (verified staff)."""
+    if not can_preview_drafts(request):
+        raise Http404("No such version.")
+    content = selectors.letter_content_for_preview(content_id=content_id)
+    letter = content.letter
+    letter.set_published_contents([content])
+    with translation.override(content.language):
+        response = _render_letter(request, letter, content, preview=True)
+    caching.mark_private(response)
+    return response
+
+
+def update_preview(request, content_id: int):
+    """Any version of an update's text as readers would see it (verified staff)."""
+    if not can_preview_drafts(request):
+        raise Http404("No such version.")
+    content = selectors.update_content_for_preview(content_id=content_id)
+    update = content.update
+    update.set_published_contents([content])
+    response = render(
+        request,
+        "pages/update_preview.html",
+        {"update": update, "content": content, "preview": True},
+    )
+    caching.mark_private(response)
+    return response
 
 
 def update_list(request):

@@ -37,7 +37,11 @@ from pydantic import ConfigDict, StrictBool, create_model
 
 from campaign.problems import PROBLEM_CONTENT_TYPE, problem
 from pages.models import Letter
-from pages.selectors import letter_get_public, letter_list_public
+from pages.selectors import (
+    letter_get_public,
+    letter_get_public_plain,
+    letter_list_public,
+)
 
 from . import selectors, services
 from .forms import SignatureForm
@@ -409,15 +413,14 @@ def _absolute(path: str) -> str:
 
 
 def _published_letter(slug: str) -> Letter:
-    letters = Letter.objects.published().filter(slug=slug)
-    letter = letters.prefetch_related("translations").first()
-    if letter is None:
-        raise ApiProblem(404, "No such letter.")
-    return letter
+    try:
+        return letter_get_public_plain(slug=slug)
+    except Http404:
+        raise ApiProblem(404, "No such letter.") from None
 
 
 def _letter_for_signing(slug: str) -> Letter:
-    # No translations: signing answers with no text from the letter.
+    # No text: signing answers with nothing from the letter.
     letter = Letter.objects.published().filter(slug=slug).first()
     if letter is None:
         raise ApiProblem(404, "No such letter.")
@@ -427,9 +430,9 @@ def _letter_for_signing(slug: str) -> Letter:
 def _letter_summary(letter: Letter, count: int) -> dict:
     return {
         "slug": letter.slug,
-        "title": letter.safe_translation_getter("title", any_language=True),
-        "recipient": letter.safe_translation_getter("recipient", any_language=True),
-        "summary": letter.safe_translation_getter("summary", any_language=True),
+        "title": letter.title,
+        "recipient": letter.recipient,
+        "summary": letter.summary,
         "date": letter.published_on.isoformat(),
         "url": _absolute(letter.get_absolute_url()),
         "signing_open": letter.is_signing_open(),
@@ -538,14 +541,14 @@ def letter_detail(request: HttpRequest, slug: str = Slug, lang: str = Lang):
             {
                 "number": rec.number,
                 "anchor": rec.anchor,
-                "title": rec.safe_translation_getter("title", any_language=True),
+                "title": rec.title,
                 "status": rec.status,
                 "status_date": rec.status_changed_on.isoformat()
                 if rec.status_changed_on
                 else None,
-                "response": rec.safe_translation_getter("response", any_language=True),
+                "response": None,
             }
-            for rec in letter.recommendations.all()
+            for rec in letter.current_recommendations()
         ]
         return body
 

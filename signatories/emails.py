@@ -93,7 +93,6 @@ def email_render(
         return None
     language = language or signature.language
     with translation.override(language):
-        signature.letter.set_current_language(language)
         context = {
             "signature": signature,
             "letter": signature.letter,

@@ -26,13 +26,15 @@ from functools import partial
 
 from celery import current_app
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from djangocms_versioning.models import Version
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from pages.models import Letter
+from pages.models import Letter, LetterContent
 
 from .emails import email_render
 from .models import (
@@ -295,11 +297,12 @@ def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
         return OutboundEmail.objects.select_related("signature__letter").get(
             pk=email_id
         )
-    models = (OutboundEmail, Signature, Letter)
+    models = (OutboundEmail, Signature, Letter, LetterContent)
     names, selects = zip(
-        *(_columns(m, a) for m, a in zip(models, ("c", "s", "l"), strict=True)),
+        *(_columns(m, a) for m, a in zip(models, ("c", "s", "l", "t"), strict=True)),
         strict=True,
     )
+    content_type = ContentType.objects.get_for_model(LetterContent).pk
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -312,8 +315,24 @@ def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
             SELECT {", ".join(selects)} FROM c
             LEFT JOIN {Signature._meta.db_table} s ON s.id = c.signature_id
             LEFT JOIN {Letter._meta.db_table} l ON l.id = s.letter_id
+            LEFT JOIN {LetterContent._meta.db_table} t ON t.id = (
+                SELECT lc.id FROM {LetterContent._meta.db_table} lc
+                JOIN {Version._meta.db_table} v
+                  ON v.object_id = lc.id AND v.content_type_id = %s
+                 AND v.state = 'published'
+                WHERE lc.letter_id = l.id AND lc.language = c.language
+                LIMIT 1
+            )
             """,  # noqa: S608 (table and column names come from the models)
-            [EmailState.SENDING, lease, claimant, email_id, EmailState.PENDING, now],
+            [
+                EmailState.SENDING,
+                lease,
+                claimant,
+                email_id,
+                EmailState.PENDING,
+                now,
+                content_type,
+            ],
         )
         row = cursor.fetchone()
     if row is None:
@@ -327,7 +346,11 @@ def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
             if values[0] is None
             else model.from_db(connection.alias, fields, values)
         )
-    email, signature, letter = instances
+    email, signature, letter, content = instances
+    if content is not None:
+        # The letter's published text in the email's language, read in the same
+        # statement (any other language would be read on demand).
+        letter.set_published_contents([content])
     if signature is not None:
         signature.letter = letter
     email.signature = signature

@@ -92,8 +92,8 @@ def sign(request, slug: str):
             {"letter": letter_get_public_plain(slug=slug)},
             status=403,
         )
-    # The letter and its translations only: signing shows no recommendations. A
-    # POST that succeeds renders nothing, so it loads no translation at all.
+    # The letter and its published text only: signing shows no recommendations. A
+    # POST that succeeds renders nothing, so it loads no text at all.
     if request.method == "POST":
         letter = letter_get_for_signing(slug=slug)
     else:

@@ -3,7 +3,16 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from pages.models import Letter, PublicationStatus, Recommendation, Update
+from pages.models import (
+    Letter,
+    LetterContent,
+    PublicationStatus,
+    Recommendation,
+    RecommendationText,
+    Update,
+    UpdateContent,
+)
+from pages.services import content_new_draft, content_publish, system_user
 from signatories.domains import domain_matches
 from signatories.models import (
     EmailKind,
@@ -30,57 +39,147 @@ class EditorFactory(UserFactory):
     is_superuser = True
 
 
-class TranslatableFactory(factory.django.DjangoModelFactory):
-    """Set parler's translated fields on the instance, in English, before saving."""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        fields = model_class._parler_meta.get_all_fields()
-        translated = {key: kwargs.pop(key) for key in fields if key in kwargs}
-        obj = model_class(*args, **kwargs)
-        obj.set_current_language("en")
-        for key, value in translated.items():
-            setattr(obj, key, value)
-        obj.save()
-        return obj
+LETTER_TEXT_FIELDS = ("title", "recipient", "sender", "summary", "body")
 
 
-class LetterFactory(TranslatableFactory):
+def publish_text(
+    record, language: str = "en", *, published: bool = True, user=None, **fields
+):
+    """Give a letter or update a version of its text in ``language``.
+
+    Published (through djangocms-versioning, so the services' hooks run) unless
+    ``published`` is false. A letter's recommendations get their wording in the
+    new version too (their English title unless ``recommendations`` maps number to
+    (title, body)). Returns the content row.
+    """
+    recommendations = fields.pop("recommendations", None)
+    if isinstance(record, Letter):
+        defaults = {
+            "title": f"Open letter ({language})",
+            "recipient": "To the board of Example Corp",
+            "sender": "",
+            "summary": "",
+            "body": "",
+        }
+        defaults.update(fields)
+        content = LetterContent.objects.with_user(user or system_user()).create(
+            letter=record, language=language, **defaults
+        )
+        if recommendations is None:
+            recommendations = {
+                r.number: (r.title or f"Recommendation {r.number}", r.body)
+                for r in record.recommendations.all()
+            }
+        for number, (title, body) in recommendations.items():
+            recommendation, _ = Recommendation.objects.get_or_create(
+                letter=record, number=number
+            )
+            RecommendationText.objects.create(
+                content=content, recommendation=recommendation, title=title, body=body
+            )
+    else:
+        defaults = {"title": f"Update ({language})", "body": ""}
+        defaults.update(fields)
+        content = UpdateContent.objects.with_user(user or system_user()).create(
+            update=record, language=language, **defaults
+        )
+    if published:
+        content_publish(content=content, user=user)
+    record.__dict__.pop("_published_contents", None)
+    return content
+
+
+def edit_text(record, language: str = "en", *, user=None, publish=True, **changes):
+    """A new version of ``record``'s published text in ``language`` with ``changes``."""
+    current = type(record).objects.get(pk=record.pk).content(language)
+    draft = content_new_draft(content=current, user=user)
+    for field, value in changes.items():
+        setattr(draft, field, value)
+    draft.save()
+    if publish:
+        content_publish(content=draft, user=user)
+    record.__dict__.pop("_published_contents", None)
+    return draft
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A letter with its text in English: published unless ``status`` is draft."""
+
     class Meta:
         model = Letter
 
     slug = factory.Sequence(lambda n: f"letter-{n}")
-    status = PublicationStatus.PUBLISHED
     goal = 100
-    title = factory.Sequence(lambda n: f"Open letter number {n}")
-    recipient = "To the board of Example Corp"
-    sender = "Example Rights Alliance"
-    summary = "We ask Example Corp to stop helping the raids."
-    body = "<p>We write to you about the raids.</p>"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        status = kwargs.pop("status", PublicationStatus.PUBLISHED)
+        text = {key: kwargs.pop(key) for key in LETTER_TEXT_FIELDS if key in kwargs}
+        text.setdefault("title", f"Open letter number {cls._next_sequence()}")
+        text.setdefault("recipient", "To the board of Example Corp")
+        text.setdefault("sender", "Example Rights Alliance")
+        text.setdefault("summary", "We ask Example Corp to stop helping the raids.")
+        text.setdefault("body", "<p>We write to you about the raids.</p>")
+        letter = model_class.objects.create(*args, **kwargs)
+        publish_text(
+            letter, "en", published=status == PublicationStatus.PUBLISHED, **text
+        )
+        letter.refresh_from_db()
+        return letter
+
+    @classmethod
+    def _next_sequence(cls):
+        cls._title_counter = getattr(cls, "_title_counter", 0) + 1
+        return cls._title_counter
 
 
-class RecommendationFactory(TranslatableFactory):
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    """A recommendation with its wording in every version of its letter's text."""
+
     class Meta:
         model = Recommendation
 
     letter = factory.SubFactory(LetterFactory)
     number = factory.Sequence(lambda n: n + 1)
-    title = factory.Sequence(lambda n: f"Recommendation {n}")
-    body = "<p>Do the right thing.</p>"
-    response = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        title = kwargs.pop("title", None) or f"Recommendation {kwargs['number']}"
+        body = kwargs.pop("body", "<p>Do the right thing.</p>")
+        kwargs.pop("response", None)
+        recommendation = model_class.objects.create(*args, **kwargs)
+        contents = LetterContent.admin_manager.filter(letter=recommendation.letter)
+        for content in contents:
+            RecommendationText.objects.create(
+                content=content, recommendation=recommendation, title=title, body=body
+            )
+        recommendation.letter.__dict__.pop("_published_contents", None)
+        return recommendation
 
 
-class UpdateFactory(TranslatableFactory):
+class UpdateFactory(factory.django.DjangoModelFactory):
+    """An update with its text in English: published unless ``status`` is draft."""
+
     class Meta:
         model = Update
 
     letter = factory.SubFactory(LetterFactory)
-    status = PublicationStatus.PUBLISHED
-    title = factory.Sequence(lambda n: f"Update {n}")
-    body = "<p>Something happened.</p>"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        status = kwargs.pop("status", PublicationStatus.PUBLISHED)
+        title = kwargs.pop("title", None) or f"Update {LetterFactory._next_sequence()}"
+        body = kwargs.pop("body", "<p>Something happened.</p>")
+        update = model_class.objects.create(*args, **kwargs)
+        publish_text(
+            update,
+            "en",
+            published=status == PublicationStatus.PUBLISHED,
+            title=title,
+            body=body,
+        )
+        update.refresh_from_db()
+        return update
 
 
 class SignatureFactory(factory.django.DjangoModelFactory):

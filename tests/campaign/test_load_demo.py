@@ -21,7 +21,12 @@ def counts():
         "updates": Update.objects.count(),
         "pages": Page.objects.count(),
         "page contents": PageContent.admin_manager.count(),
-        "versions": Version.objects.count(),
+        "versions": Version.objects.filter(
+            content_type=ContentType.objects.get_for_model(PageContent)
+        ).count(),
+        "letter versions": Version.objects.exclude(
+            content_type=ContentType.objects.get_for_model(PageContent)
+        ).count(),
         "plugins": CMSPlugin.objects.count(),
         "signatures": Signature.objects.count(),
     }

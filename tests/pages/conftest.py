@@ -4,7 +4,12 @@ from cms.models import PageContent
 from django.utils import timezone, translation
 
 from pages.models import RecommendationStatus
-from tests.factories import LetterFactory, RecommendationFactory, UpdateFactory
+from tests.factories import (
+    LetterFactory,
+    RecommendationFactory,
+    UpdateFactory,
+    publish_text,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -25,11 +30,6 @@ def letter(letters_page):
         summary="Northwind must stop handing licence data to the police.",
         body="<p>We write about the raids.</p>",
     )
-    letter.set_current_language("ru")
-    letter.title = "Прекратите обыски"
-    letter.recipient = "Совету директоров Northwind Software"
-    letter.body = "<p>Мы пишем об обысках.</p>"
-    letter.save()
     RecommendationFactory(
         letter=letter,
         number=1,
@@ -39,6 +39,13 @@ def letter(letters_page):
         response="We are reviewing the request.",
     )
     RecommendationFactory(letter=letter, number=2, title="Consult the groups")
+    publish_text(
+        letter,
+        "ru",
+        title="Прекратите обыски",
+        recipient="Совету директоров Northwind Software",
+        body="<p>Мы пишем об обысках.</p>",
+    )
     UpdateFactory(letter=letter, title="The company answered")
     return letter
 

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.test import Client
 
 from pages import caching
-from pages.models import Recommendation
+from pages.models import Letter, Recommendation
+from pages.services import content_new_draft, content_publish, recommendation_text_set
 from signatories import services
 from signatories.models import Signature
 from signatories.tokens import confirm_token, withdraw_token
 from tests.conftest import cache_clear
-from tests.factories import SignatureFactory
+from tests.factories import SignatureFactory, edit_text
 
 pytestmark = pytest.mark.django_db
 
@@ -80,14 +81,11 @@ def test_staff_get_private_pages_with_the_toolbar(client, letter, editor):
 def test_edits_reach_the_server_copy_at_once(client, letter):
     """Saving the letter or a recommendation replaces the cached rendering."""
     assert "Stop the raids" in client.get(URL).text
-    letter.set_current_language("en")
-    letter.title = "End the raids"
-    letter.save()
+    edit_text(letter, title="End the raids")  # a new published version
     assert "End the raids" in client.get(URL).text
-    recommendation = letter.recommendations.first()
-    recommendation.set_current_language("en")
-    recommendation.title = "Publish the contracts"
-    recommendation.save()
+    draft = content_new_draft(content=Letter.objects.get(pk=letter.pk).content("en"))
+    recommendation_text_set(content=draft, number=1, title="Publish the contracts")
+    content_publish(content=draft)
     assert "Publish the contracts" in client.get(URL).text
 
 
@@ -197,15 +195,8 @@ def test_a_cache_outage_does_not_fail_the_write(letter, monkeypatch):
             raise ConnectionError("cache down")
 
     monkeypatch.setattr(caching, "cache", Down())
-    letter.set_current_language("en")
-    letter.title = "Saved anyway"
-    letter.save()
-    assert (
-        type(letter)
-        .objects.get(pk=letter.pk)
-        .safe_translation_getter("title", language_code="en")
-        == "Saved anyway"
-    )
+    edit_text(letter, title="Saved anyway")
+    assert type(letter).objects.get(pk=letter.pk).content("en").title == "Saved anyway"
 
 
 def test_old_filter_links_lead_to_the_list_page(client, letter):

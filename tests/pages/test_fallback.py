@@ -5,18 +5,19 @@ from cms.api import add_plugin, create_page_content
 from cms.models import PageContent
 
 from pages.models import Letter, RecommendationStatusChange
+from pages.services import content_new_draft
 from tests.conftest import publish
-from tests.factories import LetterFactory, UpdateFactory
+from tests.factories import LetterFactory, UpdateFactory, publish_text
 
 pytestmark = pytest.mark.django_db
 
 
 def test_letter_without_english_falls_back_to_another_language(client, letters_page):
     """A Russian-only letter at /de/ shows its Russian text and names the language."""
-    letter = Letter(slug="tolko-po-russki", status="published")
-    letter.set_current_language("ru")
-    letter.title, letter.recipient, letter.body = "Только по-русски", "Кому", "<p>Т</p>"
-    letter.save()
+    letter = Letter.objects.create(slug="tolko-po-russki")
+    publish_text(
+        letter, "ru", title="Только по-русски", recipient="Кому", body="<p>Т</p>"
+    )
     page = client.get(f"/de/letters/{letter.slug}/").text
     assert "<h1>Только по-русски</h1>" in page
     assert '<article class="letter" lang="ru">' in page
@@ -27,34 +28,35 @@ def test_letter_without_english_falls_back_to_another_language(client, letters_p
 def test_recommendation_added_in_the_letter_inline_gets_its_first_history_entry(
     admin_client,
 ):
-    """A recommendation created through the letter's inline starts its history."""
+    """A recommendation added in a draft's inline exists and starts its history."""
     letter = LetterFactory(title="Inline")
-    prefix = "recommendations"
+    draft = content_new_draft(content=letter.content("en"))
+    prefix = "recommendation_texts"
     data = {
+        "letter": letter.pk,
+        "language": "en",
         "title": "Inline",
-        "slug": letter.slug,
-        "status": "published",
-        "published_on": "2026-11-01",
         "recipient": "To X",
         "sender": "",
         "summary": "",
         "body": "<p>b</p>",
-        "goal": "100",
+        "change_kind": "correction",
+        "change_note": "Adds a recommendation",
         f"{prefix}-TOTAL_FORMS": "1",
         f"{prefix}-INITIAL_FORMS": "0",
         f"{prefix}-0-number": "1",
         f"{prefix}-0-title": "Investigate",
         f"{prefix}-0-body": "",
-        f"{prefix}-0-status": "acknowledged",
-        f"{prefix}-0-status_changed_on": "2026-11-02",
-        f"{prefix}-0-response": "",
     }
     response = admin_client.post(
-        f"/en/admin/pages/letter/{letter.pk}/change/?language=en", data
+        f"/en/admin/pages/lettercontent/{draft.pk}/change/", data
     )
     assert response.status_code == 302, response.content[:3000]
     change = RecommendationStatusChange.objects.get()
-    assert (change.status, str(change.changed_on)) == ("acknowledged", "2026-11-02")
+    assert change.status == "proposed"
+    assert draft.recommendation_rows()[0].title == "Investigate"
+    # The published version does not have it until the draft is published.
+    assert Letter.objects.get(pk=letter.pk).current_recommendations() == []
 
 
 def english_only_letter_with_update():
@@ -94,9 +96,7 @@ def test_update_list_marks_fallback_and_not_translated_items(client, letters_pag
     """The updates page marks English items on /de/ and leaves German ones alone."""
     english_only_letter_with_update()
     german = UpdateFactory(title="Auf Englisch")
-    german.set_current_language("de")
-    german.title = "Auf Deutsch"
-    german.save()
+    publish_text(german, "de", title="Auf Deutsch")
     html = client.get("/de/letters/updates/").text
     assert html.count('class="notice fallback-notice"') == 1
     assert f'<article class="update" id="update-{german.pk}">' in html

@@ -2,7 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.factories import LetterFactory, UpdateFactory
+from tests.factories import LetterFactory, UpdateFactory, publish_text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,7 @@ def test_atom_feed_lists_published_updates(client, letters_page):
 def test_feed_in_russian_uses_russian_titles_and_falls_back(client, letters_page):
     """At /ru/ the feed uses Russian titles where they exist, English otherwise."""
     translated = UpdateFactory(title="Reply", published_on="2030-01-02")
-    translated.set_current_language("ru")
-    translated.title = "Ответ"
-    translated.save()
+    publish_text(translated, "ru", title="Ответ")
     UpdateFactory(title="English only", published_on="2030-01-01")
     channel = ET.fromstring(client.get("/ru/letters/feed/").content).find("channel")
     assert channel.findtext("language") == "ru"

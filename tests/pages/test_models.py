@@ -3,10 +3,15 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pages.models import Letter, validate_letter_slug
-from tests.factories import LetterFactory, RecommendationFactory, UpdateFactory
+from tests.factories import (
+    LetterFactory,
+    RecommendationFactory,
+    UpdateFactory,
+    publish_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +55,11 @@ def test_signing_without_a_window_is_open_while_published():
 
 def test_letter_str_falls_back_to_any_language():
     """A letter without an English title is named by the title it has."""
-    letter = Letter(slug="ru-only", status="published")
-    letter.set_current_language("ru")
-    letter.title, letter.recipient = "Письмо", "Кому"
-    letter.save()
+    letter = Letter.objects.create(slug="ru-only")
+    publish_text(letter, "ru", title="Письмо", recipient="Кому")
     letter = Letter.objects.get(pk=letter.pk)
-    letter.set_current_language("en")
-    assert str(letter) == "Письмо"
+    with translation.override("en"):
+        assert str(letter) == "Письмо"
 
 
 def test_recommendation_numbers_are_unique_per_letter():

@@ -3,8 +3,14 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from djangocms_versioning.models import Version
 
-from pages.models import Letter, Recommendation, RecommendationStatusChange
+from pages.models import (
+    Letter,
+    LetterContent,
+    Recommendation,
+    RecommendationStatusChange,
+)
 from pages.services import letter_create, recommendation_set_status
 from tests.factories import LetterFactory, RecommendationFactory
 
@@ -31,9 +37,10 @@ def test_letter_create_makes_a_draft_in_one_language():
     )
     letter = Letter.objects.get(pk=letter.pk)
     assert letter.status == "draft" and letter.goal == 250
-    assert list(letter.get_available_languages()) == ["ru"]
-    letter.set_current_language("ru")
-    assert letter.title == "Прекратите обыски"
+    assert letter.published_languages == []
+    draft = LetterContent.admin_manager.get(letter=letter)
+    assert (draft.language, draft.title) == ("ru", "Прекратите обыски")
+    assert Version.objects.get_for_content(draft).state == "draft"
 
 
 @pytest.mark.parametrize("slug", ["updates", "feed", "taken"])

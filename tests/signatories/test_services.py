@@ -19,7 +19,7 @@ from signatories.models import (
 )
 from signatories.selectors import letter_public_signatories, letter_signature_count
 from signatories.tokens import confirm_token, withdraw_token
-from tests.factories import EditorFactory, LetterFactory, SignatureFactory
+from tests.factories import EditorFactory, LetterFactory, SignatureFactory, publish_text
 
 from .images import image_bytes, jpeg_rotated, jpeg_with_exif, upload
 
@@ -101,9 +101,7 @@ def test_signature_create_in_signers_language(
     letter, sign, celery_eager, mailoutbox, django_capture_on_commit_callbacks
 ):
     """The email is rendered in the signer's language, links and letter title too."""
-    letter.set_current_language("ru")
-    letter.title = "Остановите обыски"
-    letter.save()
+    publish_text(letter, "ru", title="Остановите обыски")
     with django_capture_on_commit_callbacks(execute=True):
         sign(letter, language="ru")
     [message] = mailoutbox

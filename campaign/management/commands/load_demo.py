@@ -18,8 +18,14 @@ from djangocms_versioning.constants import DRAFT
 from djangocms_versioning.models import Version
 
 from campaign import demo
-from pages.models import Letter, PublicationStatus, Recommendation, Update
-from pages.services import recommendation_set_status
+from pages.models import Letter, Recommendation, Update, UpdateContent
+from pages.services import (
+    content_publish,
+    letter_content_create,
+    recommendation_set_status,
+    update_content_create,
+    update_create,
+)
 from signatories.models import Signature, SignatureStatus
 from signatories.services import email_normalise, letter_recount
 
@@ -81,47 +87,51 @@ class Command(BaseCommand):
             user.save()
         return user
 
-    def _set_translations(self, obj, translations, fields):
-        for language, values in translations.items():
-            obj.set_current_language(language)
-            for field in fields:
-                setattr(obj, field, values.get(field, ""))
-        obj.save()
-
     def _letter(self, data) -> Letter:
-        letter, _created = Letter.objects.get_or_create(
+        """Create the letter and publish its text in every language (versioned)."""
+        letter = Letter.objects.filter(slug=data["slug"]).first()
+        if letter is not None:
+            return letter
+        editor = self._editor()
+        closes = data["signing_closes"]
+        letter = Letter.objects.create(
             slug=data["slug"],
-            defaults={
-                "status": PublicationStatus.PUBLISHED,
-                "published_on": data["published_on"],
-                "goal": data["goal"],
-                "requires_approval": data["requires_approval"],
-                "allow_individuals": data["allow_individuals"],
-                "signing_closes": (
-                    timezone.make_aware(
-                        timezone.datetime.combine(
-                            data["signing_closes"], timezone.datetime.min.time()
-                        )
-                    )
-                    if data["signing_closes"]
-                    else None
-                ),
-            },
+            published_on=data["published_on"],
+            goal=data["goal"],
+            requires_approval=data["requires_approval"],
+            allow_individuals=data["allow_individuals"],
+            signing_closes=(
+                timezone.make_aware(
+                    timezone.datetime.combine(closes, timezone.datetime.min.time())
+                )
+                if closes
+                else None
+            ),
         )
-        self._set_translations(
-            letter,
-            data["translations"],
-            ["title", "recipient", "sender", "summary", "body"],
-        )
+        for language, values in data["translations"].items():
+            recommendations = {
+                number: (
+                    rec["translations"].get(language, {}).get("title", ""),
+                    rec["translations"].get(language, {}).get("body", ""),
+                )
+                for number, rec in enumerate(data["recommendations"], start=1)
+                if language in rec["translations"]
+            }
+            content = letter_content_create(
+                letter=letter,
+                language=language,
+                created_by=editor,
+                recommendations=recommendations,
+                start_history=False,  # the demo records each status below
+                **{
+                    field: values.get(field, "")
+                    for field in ("title", "recipient", "sender", "summary", "body")
+                },
+            )
+            content_publish(content=content, user=editor)
         for number, rec in enumerate(data["recommendations"], start=1):
-            recommendation, _ = Recommendation.objects.get_or_create(
-                letter=letter, number=number
-            )
-            self._set_translations(
-                recommendation, rec["translations"], ["title", "body", "response"]
-            )
             recommendation_set_status(
-                recommendation=recommendation,
+                recommendation=Recommendation.objects.get(letter=letter, number=number),
                 status=rec["status"],
                 changed_on=rec["status_date"] or data["published_on"],
             )
@@ -130,16 +140,38 @@ class Command(BaseCommand):
         return letter
 
     def _update(self, letter, data) -> Update:
-        title = data["translations"]["en"]["title"]
-        update = Update.objects.filter(
+        editor = self._editor()
+        languages = iter(data["translations"].items())
+        language, values = next(languages)
+        existing = Update.objects.filter(
             letter=letter,
             published_on=data["date"],
-            translations__language_code="en",
-            translations__title=title,
-        ).first() or Update(
-            letter=letter, published_on=data["date"], status=PublicationStatus.PUBLISHED
+            contents__language=language,
+            contents__title=values["title"],
+        ).first()
+        if existing is not None:
+            return existing
+        update = update_create(
+            letter=letter,
+            published_on=data["date"],
+            language=language,
+            title=values["title"],
+            body=values.get("body", ""),
+            created_by=editor,
         )
-        self._set_translations(update, data["translations"], ["title", "body"])
+        contents = [UpdateContent.admin_manager.get(update=update)]
+        for language, values in languages:
+            contents.append(
+                update_content_create(
+                    update=update,
+                    language=language,
+                    title=values["title"],
+                    body=values.get("body", ""),
+                    created_by=editor,
+                )
+            )
+        for content in contents:
+            content_publish(content=content, user=editor)
         return update
 
     def _pages(self, editor, letters) -> None:

@@ -1,0 +1,29 @@
+"""Drop the parler translation tables: their text lives in versions now (0003)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("pages", "0003_move_text_to_versions"),
+    ]
+
+    operations = [
+        migrations.RemoveField(
+            model_name='recommendationtranslation',
+            name='master',
+        ),
+        migrations.RemoveField(
+            model_name='updatetranslation',
+            name='master',
+        ),
+        migrations.DeleteModel(
+            name='LetterTranslation',
+        ),
+        migrations.DeleteModel(
+            name='RecommendationTranslation',
+        ),
+        migrations.DeleteModel(
+            name='UpdateTranslation',
+        ),
+    ]
