@@ -134,11 +134,10 @@ def test_admin_status_change_is_recorded(admin_client):
         {
             "letter": recommendation.letter.pk,
             "number": recommendation.number,
-            "status": "partly_adopted",
-            "status_changed_on": "2026-11-01",
+            "new_status": "partly_adopted",
+            "new_status_on": "2026-11-01",
             "title": "Investigate",
             "body": "",
-            "response": "Partly done.",
             "history-TOTAL_FORMS": "0",
             "history-INITIAL_FORMS": "0",
         },

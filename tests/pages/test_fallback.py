@@ -45,9 +45,8 @@ def test_recommendation_added_in_the_letter_inline_gets_its_first_history_entry(
         f"{prefix}-0-number": "1",
         f"{prefix}-0-title": "Investigate",
         f"{prefix}-0-body": "",
-        f"{prefix}-0-status": "acknowledged",
-        f"{prefix}-0-status_changed_on": "2026-11-02",
-        f"{prefix}-0-response": "",
+        f"{prefix}-0-new_status": "acknowledged",
+        f"{prefix}-0-new_status_on": "2026-11-02",
     }
     response = admin_client.post(
         f"/en/admin/pages/letter/{letter.pk}/change/?language=en", data
