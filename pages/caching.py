@@ -10,8 +10,9 @@ The cache contract (docs/decisions.md):
   ``private, no-cache``.
 - The server keeps the rendered anonymous page per (letter, language) under a
   version that every write which changes the page moves: letter, recommendation
-  and update saves, the tally (``signatories`` bumps it on commit), CMS publishing
-  (menus). Nothing waits for a timeout to be correct on the server.
+  and update saves, status changes, responses and deliveries, the tally
+  (``signatories`` bumps it on commit), CMS publishing (menus). Nothing waits for
+  a timeout to be correct on the server.
 """
 
 import logging
@@ -26,7 +27,14 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from djangocms_versioning.signals import post_version_operation
 
-from .models import Letter, Recommendation, RecommendationStatusChange, Update
+from .models import (
+    Delivery,
+    Letter,
+    Recommendation,
+    RecommendationStatusChange,
+    Response,
+    Update,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +200,7 @@ def _bump_for(sender, instance, **kwargs) -> None:
     letter_id = None
     if isinstance(instance, Letter):
         letter_id = instance.pk
-    elif isinstance(instance, Recommendation | Update):
+    elif isinstance(instance, Recommendation | Update | Response | Delivery):
         letter_id = instance.letter_id
     elif isinstance(instance, RecommendationStatusChange):
         letter_id = (
@@ -217,6 +225,7 @@ def _bump_site(sender, **kwargs) -> None:
 def connect() -> None:
     """Bump the versions on every write that changes what a letter page shows."""
     models = [Letter, Recommendation, Update, RecommendationStatusChange]
+    models += [Response, Delivery]  # the tracker and the delivery record
     models += [m._parler_meta.root_model for m in (Letter, Recommendation, Update)]
     for model in models:
         for signal in (post_save, post_delete):

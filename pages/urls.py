@@ -12,4 +12,9 @@ urlpatterns = [
     path("feed/", feeds.UpdatesFeed(), name="feed-rss"),
     path("feed/atom/", feeds.UpdatesAtomFeed(), name="feed-atom"),
     path("<slug:slug>/", views.letter_detail, name="letter-detail"),
+    path(
+        "<slug:slug>/deliveries/<int:delivery_id>/file/",
+        views.delivery_file,
+        name="delivery-file",
+    ),
 ]

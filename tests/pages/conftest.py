@@ -4,7 +4,12 @@ from cms.models import PageContent
 from django.utils import timezone, translation
 
 from pages.models import RecommendationStatus
-from tests.factories import LetterFactory, RecommendationFactory, UpdateFactory
+from tests.factories import (
+    LetterFactory,
+    RecommendationFactory,
+    ResponseFactory,
+    UpdateFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +35,17 @@ def letter(letters_page):
     letter.recipient = "Совету директоров Northwind Software"
     letter.body = "<p>Мы пишем об обысках.</p>"
     letter.save()
-    RecommendationFactory(
+    first = RecommendationFactory(
         letter=letter,
         number=1,
         title="Commission an independent investigation",
         status=RecommendationStatus.ACKNOWLEDGED,
         status_changed_on=timezone.localdate(),
-        response="We are reviewing the request.",
+    )
+    ResponseFactory(
+        recommendation=first,
+        date=timezone.localdate(),
+        text="We are reviewing the request.",
     )
     RecommendationFactory(letter=letter, number=2, title="Consult the groups")
     UpdateFactory(letter=letter, title="The company answered")
