@@ -19,7 +19,7 @@ from djangocms_versioning.models import Version
 
 from campaign import demo
 from pages.models import Letter, PublicationStatus, Recommendation, Update
-from pages.services import recommendation_set_status
+from pages.services import recommendation_set_status, response_add
 from signatories.models import Signature, SignatureStatus
 from signatories.services import email_normalise, letter_recount
 
@@ -118,16 +118,34 @@ class Command(BaseCommand):
                 letter=letter, number=number
             )
             self._set_translations(
-                recommendation, rec["translations"], ["title", "body", "response"]
+                recommendation, rec["translations"], ["title", "body"]
             )
             recommendation_set_status(
                 recommendation=recommendation,
                 status=rec["status"],
                 changed_on=rec["status_date"] or data["published_on"],
             )
+            self._response(recommendation, rec, data["published_on"])
         for update in data["updates"]:
             self._update(letter, update)
         return letter
+
+    def _response(self, recommendation, data, published_on) -> None:
+        """The demo's response texts (English, with translations) as one Response."""
+        texts = {
+            language: values.get("response", "")
+            for language, values in data["translations"].items()
+        }
+        if not texts.get("en") or recommendation.responses.exists():
+            return
+        response_add(
+            letter=recommendation.letter,
+            recommendation=recommendation,
+            date=data["status_date"] or published_on,
+            text=texts["en"],
+            language="en",
+            text_translations=texts,
+        )
 
     def _update(self, letter, data) -> Update:
         title = data["translations"]["en"]["title"]
