@@ -120,12 +120,13 @@ class Command(BaseCommand):
             self._set_translations(
                 recommendation, rec["translations"], ["title", "body"]
             )
+            # The answer first: on the same day, the status follows from it.
+            self._response(recommendation, rec, data["published_on"])
             recommendation_set_status(
                 recommendation=recommendation,
                 status=rec["status"],
                 changed_on=rec["status_date"] or data["published_on"],
             )
-            self._response(recommendation, rec, data["published_on"])
         for update in data["updates"]:
             self._update(letter, update)
         return letter
