@@ -6,7 +6,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.text import format_lazy
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from parler.admin import TranslatableAdmin, TranslatableStackedInline
@@ -267,7 +267,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("text"))
     def excerpt(self, obj) -> str:
-        return str(obj).split(": ", 1)[-1]
+        return Truncator(obj.text).chars(80)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
