@@ -218,11 +218,9 @@ class _ResponseAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for code, text in (self.instance.text_translations or {}).items():
             self.initial.setdefault(TRANSLATION_PREFIX + code, text)
-        self.fields["recommendation"].queryset = (
-            Recommendation.objects.select_related("letter")
-            .prefetch_related("translations", "letter__translations")
-            .order_by("letter", "number")
-        )
+        self.fields["recommendation"].queryset = Recommendation.objects.select_related(
+            "letter"
+        ).order_by("letter", "number")
         self.fields["recommendation"].label_from_instance = lambda rec: (
             f"{rec.letter}: {rec}"
         )
