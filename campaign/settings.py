@@ -399,6 +399,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # ones get a 413 before anything reads them. Keep the proxy's limit at or above it.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=3 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A delivery record's proof (PDF or photo, pages.uploads): under MAX_REQUEST_BYTES,
+# so that a file over it gets a form error, not the 413.
+DELIVERY_FILE_MAX_BYTES = env.int("DELIVERY_FILE_MAX_BYTES", default=2 * 1024 * 1024)
 
 # CORS: read-only API endpoints may be embedded by partner sites.
 CORS_URLS_REGEX = r"^/api/.*$"

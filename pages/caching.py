@@ -10,8 +10,9 @@ The cache contract (docs/decisions.md):
   ``private, no-cache``.
 - The server keeps the rendered anonymous page per (letter, language) under a
   version that every write which changes the page moves: letter, recommendation
-  and update saves, the tally (``signatories`` bumps it on commit), CMS publishing
-  (menus). Nothing waits for a timeout to be correct on the server.
+  and update saves, status changes, responses and deliveries, the tally
+  (``signatories`` bumps it on commit), CMS publishing (menus). Nothing waits for
+  a timeout to be correct on the server.
 """
 
 import logging
@@ -27,11 +28,13 @@ from django.utils.cache import patch_cache_control
 from djangocms_versioning.signals import post_version_operation
 
 from .models import (
+    Delivery,
     Letter,
     LetterContent,
     Recommendation,
     RecommendationStatusChange,
     RecommendationText,
+    Response,
     Update,
     UpdateContent,
 )
@@ -199,7 +202,7 @@ class PublicCacheMiddleware:
 def _letter_id_of(instance) -> int | None:
     if isinstance(instance, Letter):
         return instance.pk
-    if isinstance(instance, Recommendation | Update):
+    if isinstance(instance, Recommendation | Update | Response | Delivery):
         return instance.letter_id
     if isinstance(instance, LetterContent):
         return instance.letter_id
@@ -249,6 +252,8 @@ def connect() -> None:
         RecommendationStatusChange,
         Update,
         UpdateContent,
+        Response,  # the tracker and the delivery record
+        Delivery,
     ]
     for model in models:
         for signal in (post_save, post_delete):

@@ -3,7 +3,7 @@ from cms.plugin_pool import plugin_pool
 from django.utils.translation import gettext_lazy as _
 
 from .models import LetterPluginModel, UpdatesPluginModel
-from .selectors import update_list_public
+from .selectors import letter_recommendations_public, update_list_public
 
 
 class LetterPluginBase(CMSPluginBase):
@@ -31,6 +31,15 @@ class LetterTeaserPlugin(LetterPluginBase):
 class RecommendationsPlugin(LetterPluginBase):
     name = _("Recommendations of a letter")
     render_template = "pages/plugins/recommendations.html"
+
+    def render(self, context, instance, placeholder):
+        context = super().render(context, instance, placeholder)
+        # With their timelines in bulk, not two queries per recommendation.
+        if context["visible"]:
+            context["recommendations"] = letter_recommendations_public(
+                letter=context["letter"]
+            )
+        return context
 
 
 @plugin_pool.register_plugin

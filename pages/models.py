@@ -5,14 +5,22 @@ rows versioned by djangocms-versioning (draft, published, archived); readers see
 the published text in their language, else a fallback (``pages.languages``).
 """
 
+import uuid
+from pathlib import Path
+
 from cms.models import CMSPlugin
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from djangocms_text.fields import HTMLField
+
+from .uploads import validate_delivery_file
 
 # Slugs that would shadow the letters apphook's own URLs.
 RESERVED_SLUGS = frozenset({"updates", "feed", "atom", "rss", "api", "admin", "sign"})
@@ -452,3 +460,198 @@ class UpdatesPluginModel(CMSPlugin):
 
     def __str__(self) -> str:
         return str(self.letter or _("All updates"))
+
+
+# ---------------------------------------------------------------------------
+# The recommendation tracker and the delivery record (issues 15 and 16).
+#
+# Not part of the letter's text and not versioned with it: editors add responses
+# and deliveries at any time without touching (or re-publishing) the letter.
+# Writes go through pages.services (response_add, delivery_record, ...).
+# ---------------------------------------------------------------------------
+
+
+def _response_languages():
+    return list(settings.LANGUAGES)
+
+
+class Response(models.Model):
+    """One answer of the letter's target: to a recommendation, or to the whole letter.
+
+    The text is kept as the target wrote or said it, in ``language``; editors may add
+    translations of it (``text_translations``, language code -> text). Readers get
+    the translation into their language where there is one, else the text as
+    written, marked with its language.
+    """
+
+    letter = models.ForeignKey(
+        Letter,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("letter"),
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("recommendation"),
+        help_text=_("Leave empty for a reply to the letter as a whole."),
+    )
+    date = models.DateField(_("date"), help_text=_("When the target responded."))
+    text = models.TextField(
+        _("text"), help_text=_("As the target wrote or said it (plain text).")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=_response_languages,
+        help_text=_("The language the text is written in."),
+    )
+    text_translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_("Language code to translated text."),
+    )
+    evidence_url = models.URLField(
+        _("evidence"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A link to the response itself: a statement, a letter, a video."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["date", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {Truncator(self.text).chars(60)}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.recommendation_id and self.letter_id:
+            if self.recommendation.letter_id != self.letter_id:
+                errors["recommendation"] = _(
+                    "This recommendation belongs to another letter."
+                )
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("The date cannot be in the future.")
+        codes = {code for code, _name in settings.LANGUAGES}
+        translations = self.text_translations or {}
+        if not isinstance(translations, dict) or any(
+            code not in codes or not isinstance(text, str)
+            for code, text in translations.items()
+        ):
+            errors["text_translations"] = _("Unknown language in the translations.")
+        if errors:
+            raise ValidationError(errors)
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """The text for a reader of ``language`` and the language it is in."""
+        if language != self.language:
+            translated = (self.text_translations or {}).get(language, "").strip()
+            if translated:
+                return translated, language
+        return self.text, self.language
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    POST = "post", _("Post")
+    IN_PERSON = "in_person", _("In person")
+    EVENT = "event", _("At an event")
+    OTHER = "other", _("Other")
+
+
+def delivery_file_path(instance, filename: str) -> str:
+    """A random name: the uploaded file's own name may say more than it should."""
+    return f"deliveries/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Delivery(models.Model):
+    """A record that the letter reached its target: when, to whom and how."""
+
+    letter = models.ForeignKey(
+        Letter,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("letter"),
+    )
+    date = models.DateField(_("date delivered"))
+    recipient = models.CharField(
+        _("delivered to"),
+        max_length=300,
+        help_text=_("The person or office that received the letter, as shown."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=DeliveryChannel.choices
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=delivery_file_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_delivery_file],
+        help_text=_(
+            "Optional proof of delivery: PDF, JPEG or PNG. Photos are stored "
+            "without their metadata (location, camera)."
+        ),
+    )
+    file_public = models.BooleanField(
+        _("show the file publicly"),
+        default=False,
+        help_text=_("Unticked, only editors can open the file."),
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("For editors; never shown publicly.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["date", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.recipient}"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("The date cannot be in the future.")})
+
+    def get_file_url(self) -> str:
+        """Where the file is served (to everyone once ``file_public``), or ""."""
+        if not self.file:
+            return ""
+        try:
+            return reverse(
+                "letters:delivery-file",
+                kwargs={"slug": self.letter.slug, "delivery_id": self.pk},
+            )
+        except NoReverseMatch:  # no page carries the letters apphook yet
+            return ""
+
+    @property
+    def channel_phrase(self) -> str:
+        """How it was delivered, as the end of a sentence ("by email"), or ""."""
+        return str(DELIVERY_CHANNEL_PHRASES.get(self.channel, ""))
+
+    @property
+    def file_kind(self) -> str:
+        """PDF or image: what a link to the file says it opens."""
+        return "pdf" if self.file.name.lower().endswith(".pdf") else "image"
+
+
+DELIVERY_CHANNEL_PHRASES = {
+    DeliveryChannel.EMAIL: _("by email"),
+    DeliveryChannel.POST: _("by post"),
+    DeliveryChannel.IN_PERSON: _("in person"),
+    DeliveryChannel.EVENT: _("at an event"),
+}

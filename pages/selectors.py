@@ -1,15 +1,23 @@
 """Reads for the public site. Drafts are visible to staff only."""
 
-from django.db.models import Prefetch
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 from djangocms_versioning.constants import ARCHIVED, DRAFT, PUBLISHED, UNPUBLISHED
 from djangocms_versioning.models import Version
 
 from .models import (
+    Delivery,
     Letter,
     LetterContent,
+    PublicationStatus,
     Recommendation,
+    RecommendationStatusChange,
     RecommendationText,
+    Response,
     Update,
     UpdateContent,
 )
@@ -42,17 +50,21 @@ def letter_list_public() -> list[Letter]:
 def letter_get_public(*, slug: str, include_drafts: bool = False) -> Letter:
     """The letter with its published texts and recommendations, or Http404.
 
-    With ``include_drafts`` (staff), a letter with no published version yet shows
-    its latest draft instead.
+    Everything the page and the API show comes in bulk: the published texts, the
+    recommendations with their status history and responses, the letter's own
+    responses and deliveries (``recommendation_timeline`` and ``letter_timeline``
+    read these). With ``include_drafts`` (staff), a letter with no published
+    version yet shows its latest draft instead.
     """
     letters = Letter.objects.all() if include_drafts else Letter.objects.published()
-    recommendations = Recommendation.objects.prefetch_related("history")
     try:
         letter = letters.prefetch_related(
             Prefetch(
                 "contents", queryset=_published_letter_contents(), to_attr="published"
             ),
-            Prefetch("recommendations", queryset=recommendations),
+            Prefetch("recommendations", queryset=_recommendations_with_history()),
+            "responses",
+            "deliveries",
         ).get(slug=slug)
     except Letter.DoesNotExist:
         raise Http404("No such letter.") from None
@@ -88,13 +100,20 @@ def letter_get_public_plain(*, slug: str) -> Letter:
 
 
 def letter_get_public_by_id(*, letter_id: int) -> Letter | None:
-    """The published letter with this id and its translations, or None."""
-    return (
+    """The published letter with this id and its published texts, or None."""
+    letter = (
         Letter.objects.published()
-        .prefetch_related("translations")
+        .prefetch_related(
+            Prefetch(
+                "contents", queryset=LetterContent.objects.all(), to_attr="published"
+            )
+        )
         .filter(pk=letter_id)
         .first()
     )
+    if letter is not None:
+        letter.set_published_contents(letter.published)
+    return letter
 
 
 def letter_get_for_signing(*, slug: str) -> Letter:
@@ -188,3 +207,114 @@ def update_content_for_preview(*, content_id: int) -> UpdateContent:
     if content is None:
         raise Http404("No such version.")
     return content
+
+
+# ---------------------------------------------------------------------------
+# The recommendation tracker and the delivery record (issues 15 and 16).
+# ---------------------------------------------------------------------------
+
+
+def _recommendations_with_history() -> QuerySet[Recommendation]:
+    return Recommendation.objects.prefetch_related("history", "responses")
+
+
+def letter_recommendations_public(*, letter: Letter) -> list[Recommendation]:
+    """A letter's recommendations with what their timelines show (for plugins)."""
+    content = letter.content()
+    shown = content.recommendation_text_map() if content is not None else {}
+    recommendations = [
+        recommendation
+        for recommendation in _recommendations_with_history().filter(letter=letter)
+        if recommendation.pk in shown  # those the shown version of the text has
+    ]
+    for recommendation in recommendations:
+        recommendation.letter = letter
+    return recommendations
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One dated entry of a public timeline.
+
+    ``kind`` is "status" (``item`` a RecommendationStatusChange), "response" (a
+    Response; ``text`` is its text for the reader and ``language`` the language of
+    that text) or "delivery" (a Delivery).
+    """
+
+    date: datetime.date
+    kind: str
+    item: RecommendationStatusChange | Response | Delivery
+    text: str = ""
+    language: str = ""
+
+
+def _response_event(response: Response, language: str) -> TimelineEvent:
+    text, shown_in = response.text_in(language)
+    return TimelineEvent(response.date, "response", response, text, shown_in)
+
+
+def _in_order(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """Oldest first; entries of one day in the order they were recorded."""
+
+    def key(event: TimelineEvent):
+        item = event.item
+        recorded = getattr(item, "recorded_at", None) or item.created_at
+        return (event.date, recorded, item.pk)
+
+    return sorted(events, key=key)
+
+
+def recommendation_timeline(
+    *, recommendation: Recommendation, language: str | None = None
+) -> list[TimelineEvent]:
+    """A recommendation's status changes and the target's responses, oldest first.
+
+    Reads the prefetched history and responses when the recommendation came
+    through ``letter_get_public`` (no query then).
+    """
+    language = language or get_language()
+    events = [
+        TimelineEvent(change.changed_on, "status", change)
+        for change in recommendation.history.all()
+    ]
+    events += [_response_event(r, language) for r in recommendation.responses.all()]
+    return _in_order(events)
+
+
+def letter_timeline(
+    *, letter: Letter, language: str | None = None
+) -> list[TimelineEvent]:
+    """The letter's deliveries and the target's replies to it as a whole, oldest first.
+
+    Responses to single recommendations are in their ``recommendation_timeline``.
+    Reads the prefetched rows when the letter came through ``letter_get_public``.
+    """
+    language = language or get_language()
+    events = [
+        TimelineEvent(delivery.date, "delivery", delivery)
+        for delivery in letter.deliveries.all()
+    ]
+    events += [
+        _response_event(response, language)
+        for response in letter.responses.all()
+        if response.recommendation_id is None
+    ]
+    return _in_order(events)
+
+
+def delivery_file_public(
+    *, slug: str, delivery_id: int, include_unlisted: bool = False
+) -> Delivery:
+    """A delivery's file readers may open (editors: any), or Http404.
+
+    Public: a published letter's delivery whose file an editor chose to show.
+    """
+    deliveries = Delivery.objects.select_related("letter").exclude(file="")
+    if not include_unlisted:
+        deliveries = deliveries.filter(
+            file_public=True, letter__status=PublicationStatus.PUBLISHED
+        )
+    delivery = deliveries.filter(pk=delivery_id, letter__slug=slug).first()
+    if delivery is None:
+        raise Http404("No such file.")
+    return delivery

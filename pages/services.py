@@ -1,30 +1,40 @@
 """Writes for letters and recommendations."""
 
 import datetime
+from functools import partial
 
 from cms.models import CMSPlugin, Placeholder
 from cms.plugin_pool import plugin_pool
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from djangocms_versioning.constants import DRAFT
 from djangocms_versioning.models import Version
 
+from .caching import letter_cache_bump
 from .events import letter_version_published
 from .models import (
+    Delivery,
     Letter,
     LetterContent,
     LetterPluginModel,
     PublicationStatus,
     Recommendation,
+    RecommendationStatus,
     RecommendationStatusChange,
     RecommendationText,
+    Response,
     Update,
     UpdateContent,
     UpdatesPluginModel,
 )
+from .uploads import delivery_file_stripped
 
 
 def _campaign_plugin_types() -> list[str]:
@@ -379,14 +389,22 @@ def recommendation_set_status(
     status: str,
     changed_on: datetime.date | None = None,
 ) -> Recommendation:
-    """Set the status and record it in the history; the same status twice is a no-op."""
+    """Record a status change: one history entry and the new current status.
+
+    The only writer of a recommendation's status (the admin shows it read-only and
+    records changes through here). The status it already has records nothing; a
+    change dated in the future or before the last recorded one is refused
+    (ValidationError), so the history always ends with the current status.
+    """
+    if status not in RecommendationStatus.values:
+        raise ValueError(f"Unknown recommendation status: {status!r}")
     changed_on = changed_on or timezone.localdate()
     locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    # Compare with the history too: the admin has already saved the new status on
-    # the row when it calls this, so the row alone would make every change a no-op.
-    last = locked.history.order_by("-pk").first()
-    if locked.status == status and last is not None and last.status == status:
+    if locked.status == status:
         return locked
+    recommendation_status_change_check(
+        recommendation=locked, status=status, changed_on=changed_on
+    )
     RecommendationStatusChange.objects.create(
         recommendation=locked, status=status, changed_on=changed_on
     )
@@ -394,7 +412,7 @@ def recommendation_set_status(
         status=status, status_changed_on=changed_on
     )
     locked.status, locked.status_changed_on = status, changed_on
-    campaign_content_changed()
+    _tracker_changed(locked.letter_id)
     return locked
 
 
@@ -413,3 +431,211 @@ def letters_unpublish(*, letter_ids, user=None) -> int:
             content_unpublish(content=content, user=user)
         changed += bool(contents)
     return changed
+
+
+# ---------------------------------------------------------------------------
+# The recommendation tracker and the delivery record (issues 15 and 16).
+# ---------------------------------------------------------------------------
+
+
+def _tracker_changed(*letter_ids: int) -> None:
+    """Refresh the letter's cached page and plugins once the transaction commits.
+
+    The page version is also moved by the post_save receivers (pages.caching), but
+    inside the transaction: a reader could cache the old page under the new version
+    before the commit. Moving it again after the commit closes that window.
+    """
+    campaign_content_changed()
+    for letter_id in set(letter_ids):
+        transaction.on_commit(partial(letter_cache_bump, letter_id))
+
+
+def recommendation_status_change_check(
+    *, recommendation: Recommendation, status: str, changed_on: datetime.date
+) -> None:
+    """Raise ValidationError (keys ``status``, ``changed_on``) for a change refused."""
+    errors: dict[str, str] = {}
+    if status == recommendation.status:
+        errors["status"] = _("The recommendation already has this status.")
+    if changed_on > timezone.localdate():
+        errors["changed_on"] = _("The date cannot be in the future.")
+    elif recommendation.pk:
+        last = (
+            RecommendationStatusChange.objects.filter(recommendation=recommendation)
+            .order_by("-changed_on")
+            .values_list("changed_on", flat=True)
+            .first()
+        )
+        if last is not None and changed_on < last:
+            errors["changed_on"] = _(
+                "The last recorded change is dated %(date)s: a new one cannot be "
+                "dated earlier."
+            ) % {"date": date_format(last)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _text_translations(translations: dict[str, str] | None, language: str) -> dict:
+    # Blank translations and one into the original's own language say nothing.
+    return {
+        code: text.strip()
+        for code, text in (translations or {}).items()
+        if code != language and text and text.strip()
+    }
+
+
+@transaction.atomic
+def response_add(
+    *,
+    letter: Letter,
+    recommendation: Recommendation | None = None,
+    date: datetime.date,
+    text: str,
+    language: str,
+    evidence_url: str = "",
+    text_translations: dict[str, str] | None = None,
+) -> Response:
+    """Add a response of the target, to a recommendation or (None) the whole letter.
+
+    Raises ValidationError for a recommendation of another letter, a date in the
+    future, an unknown language or a link that is not http(s).
+    """
+    response = Response(
+        letter=letter,
+        recommendation=recommendation,
+        date=date,
+        text=text.strip(),
+        language=language,
+        evidence_url=evidence_url,
+        text_translations=_text_translations(text_translations, language),
+    )
+    response.full_clean()
+    response.save()
+    _tracker_changed(letter.pk)
+    return response
+
+
+@transaction.atomic
+def response_update(
+    *,
+    response_id: int,
+    letter: Letter,
+    recommendation: Recommendation | None,
+    date: datetime.date,
+    text: str,
+    language: str,
+    evidence_url: str,
+    text_translations: dict[str, str] | None,
+) -> Response:
+    """Correct a recorded response (same checks as ``response_add``)."""
+    response = Response.objects.select_for_update().get(pk=response_id)
+    old_letter_id = response.letter_id
+    response.letter, response.recommendation = letter, recommendation
+    response.date, response.text, response.language = date, text.strip(), language
+    response.evidence_url = evidence_url
+    response.text_translations = _text_translations(text_translations, language)
+    response.full_clean()
+    response.save()
+    _tracker_changed(old_letter_id, letter.pk)
+    return response
+
+
+@transaction.atomic
+def response_delete(*, response_id: int) -> None:
+    """Delete a response (a mistaken entry); nothing if it is gone already."""
+    response = Response.objects.filter(pk=response_id).first()
+    if response is None:
+        return
+    response.delete()
+    _tracker_changed(response.letter_id)
+
+
+def _delivery_file_set(delivery: Delivery, file: UploadedFile) -> None:
+    """Validate the upload (ValidationError on ``file``) and keep a lean copy."""
+    delivery.file = file
+    delivery.full_clean()
+    stripped = delivery_file_stripped(file)
+    if stripped is not None:
+        delivery.file = stripped
+
+
+def _file_delete_on_commit(delivery: Delivery, name: str) -> None:
+    if name:
+        transaction.on_commit(partial(delivery.file.storage.delete, name))
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    letter: Letter,
+    date: datetime.date,
+    recipient: str,
+    channel: str,
+    file: UploadedFile | None = None,
+    file_public: bool = False,
+    note: str = "",
+) -> Delivery:
+    """Record that the letter was delivered: when, to whom and how.
+
+    An uploaded file is checked (PDF, JPEG or PNG, size, content: ValidationError)
+    and a photo is stored re-encoded, without its metadata.
+    """
+    delivery = Delivery(
+        letter=letter,
+        date=date,
+        recipient=recipient.strip(),
+        channel=channel,
+        file_public=file_public,
+        note=note,
+    )
+    if file:
+        _delivery_file_set(delivery, file)
+    else:
+        delivery.full_clean()
+    delivery.save()
+    _tracker_changed(letter.pk)
+    return delivery
+
+
+@transaction.atomic
+def delivery_update(
+    *,
+    delivery_id: int,
+    letter: Letter,
+    date: datetime.date,
+    recipient: str,
+    channel: str,
+    file: UploadedFile | None = None,
+    file_clear: bool = False,
+    file_public: bool,
+    note: str,
+) -> Delivery:
+    """Correct a delivery record; a new file (or ``file_clear``) drops the old one."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+    old_letter_id, old_file = delivery.letter_id, delivery.file.name
+    delivery.letter, delivery.date, delivery.channel = letter, date, channel
+    delivery.recipient, delivery.note = recipient.strip(), note
+    delivery.file_public = file_public
+    if file:
+        _delivery_file_set(delivery, file)
+    else:
+        if file_clear:
+            delivery.file = ""
+        delivery.full_clean()
+    delivery.save()
+    if old_file and old_file != delivery.file.name:
+        _file_delete_on_commit(delivery, old_file)
+    _tracker_changed(old_letter_id, letter.pk)
+    return delivery
+
+
+@transaction.atomic
+def delivery_delete(*, delivery_id: int) -> None:
+    """Delete a delivery record and its file; nothing if it is gone already."""
+    delivery = Delivery.objects.filter(pk=delivery_id).first()
+    if delivery is None:
+        return
+    name = delivery.file.name
+    delivery.delete()
+    _file_delete_on_commit(delivery, name)
+    _tracker_changed(delivery.letter_id)

@@ -14,4 +14,9 @@ urlpatterns = [
     path("feed/letters/", feeds.LettersFeed(), name="letters-feed-rss"),
     path("feed/letters/atom/", feeds.LettersAtomFeed(), name="letters-feed-atom"),
     path("<slug:slug>/", views.letter_detail, name="letter-detail"),
+    path(
+        "<slug:slug>/deliveries/<int:delivery_id>/file/",
+        views.delivery_file,
+        name="delivery-file",
+    ),
 ]

@@ -3,15 +3,17 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, get_language_info
+from django.views.decorators.http import require_GET
 
-from campaign.staff import can_preview_drafts
+from campaign.staff import can_preview_drafts, is_verified_staff
 
 from . import caching, selectors
+from .uploads import delivery_file_content_type
 
 
 def letter_list(request):
@@ -95,6 +97,7 @@ def _render_letter(request, letter, content, *, preview: bool = False):
             "content": content,
             "recommendations": letter.current_recommendations(),
             "updates": selectors.update_list_public(letter=letter, limit=5),
+            "timeline": selectors.letter_timeline(letter=letter),
             "translated": shown == language,
             "content_language": shown,
             "content_language_name": get_language_info(shown)["name_translated"],
@@ -142,3 +145,29 @@ def update_list(request):
     paginator = Paginator(selectors.update_list_public(), 20)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "pages/update_list.html", {"page": page})
+
+
+@require_GET
+def delivery_file(request, slug: str, delivery_id: int):
+    """A delivery's proof (PDF or photo): public once an editor shows it.
+
+    Staff who may view deliveries open any (the admin links here). Answered
+    ``private, no-cache``: a file an editor hides again must not linger in a
+    shared cache.
+    """
+    editor = is_verified_staff(request) and request.user.has_perm("pages.view_delivery")
+    delivery = selectors.delivery_file_public(
+        slug=slug, delivery_id=delivery_id, include_unlisted=editor
+    )
+    try:
+        handle = delivery.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
+    suffix = delivery.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        handle,
+        content_type=delivery_file_content_type(delivery.file.name),
+        filename=f"delivery-{delivery.date:%Y-%m-%d}.{suffix}",
+    )
+    caching.mark_private(response)
+    return response

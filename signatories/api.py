@@ -36,11 +36,13 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict, StrictBool, create_model
 
 from campaign.problems import PROBLEM_CONTENT_TYPE, problem
-from pages.models import Letter
+from pages.models import DeliveryChannel, Letter
 from pages.selectors import (
     letter_get_public,
     letter_get_public_plain,
     letter_list_public,
+    letter_timeline,
+    recommendation_timeline,
 )
 
 from . import selectors, services
@@ -102,17 +104,51 @@ class LetterList(Schema):
     results: list[LetterSummary]
 
 
+class StatusChangeOut(Schema):
+    status: str
+    date: str = Field(description="ISO 8601 date of the change.")
+
+
+class ResponseOut(Schema):
+    date: str = Field(description="ISO 8601 date of the response.")
+    text: str = Field(
+        description="In the requested language where editors translated it, "
+        "else as written."
+    )
+    language: str = Field(description="Language of `text`.")
+    original_language: str = Field(description="Language the response was given in.")
+    evidence_url: str | None = Field(description="Link to the response itself.")
+
+
+class DeliveryOut(Schema):
+    date: str = Field(description="ISO 8601 date of delivery.")
+    recipient: str
+    channel: Literal[tuple(DeliveryChannel.values)]  # type: ignore[valid-type]
+    file: str | None = Field(description="Proof of delivery (PDF or image), if public.")
+
+
 class RecommendationOut(Schema):
     number: int
     anchor: str
     title: str | None
     status: str
     status_date: str | None
-    response: str | None
+    history: list[StatusChangeOut] = Field(description="Status changes, oldest first.")
+    responses: list[ResponseOut] = Field(
+        description="The target's responses to this recommendation, oldest first."
+    )
+    response: str | None = Field(
+        description="Deprecated: the text of the latest response (see `responses`).",
+        json_schema_extra={"deprecated": True},
+    )
 
 
 class LetterDetail(LetterSummary):
     recommendations: list[RecommendationOut]
+    responses: list[ResponseOut] = Field(
+        description="The target's replies to the letter as a whole, oldest first."
+    )
+    deliveries: list[DeliveryOut] = Field(description="Oldest first.")
 
 
 class Signatory(Schema):
@@ -538,19 +574,59 @@ def letter_detail(request: HttpRequest, slug: str = Slug, lang: str = Lang):
         letter = letter_get_public(slug=slug)
         body = _letter_summary(letter, selectors.letter_signature_count(letter=letter))
         body["recommendations"] = [
-            {
-                "number": rec.number,
-                "anchor": rec.anchor,
-                "title": rec.title,
-                "status": rec.status,
-                "status_date": rec.status_changed_on.isoformat()
-                if rec.status_changed_on
-                else None,
-                "response": None,
-            }
-            for rec in letter.current_recommendations()
+            _recommendation_out(rec) for rec in letter.current_recommendations()
+        ]
+        letter_events = letter_timeline(letter=letter)
+        body["responses"] = [
+            _response_out(event) for event in letter_events if event.kind == "response"
+        ]
+        body["deliveries"] = [
+            _delivery_out(event.item)
+            for event in letter_events
+            if event.kind == "delivery"
         ]
         return body
+
+
+def _recommendation_out(rec) -> dict:
+    events = recommendation_timeline(recommendation=rec)
+    responses = [_response_out(event) for event in events if event.kind == "response"]
+    return {
+        "number": rec.number,
+        "anchor": rec.anchor,
+        "title": rec.title,
+        "status": rec.status,
+        "status_date": rec.status_changed_on.isoformat()
+        if rec.status_changed_on
+        else None,
+        "history": [
+            {"status": event.item.status, "date": event.date.isoformat()}
+            for event in events
+            if event.kind == "status"
+        ],
+        "responses": responses,
+        "response": responses[-1]["text"] if responses else None,
+    }
+
+
+def _response_out(event) -> dict:
+    return {
+        "date": event.date.isoformat(),
+        "text": event.text,
+        "language": event.language,
+        "original_language": event.item.language,
+        "evidence_url": event.item.evidence_url or None,
+    }
+
+
+def _delivery_out(delivery) -> dict:
+    file_url = delivery.get_file_url() if delivery.file_public else ""
+    return {
+        "date": delivery.date.isoformat(),
+        "recipient": delivery.recipient,
+        "channel": delivery.channel,
+        "file": _absolute(file_url) or None,
+    }
 
 
 @route(

@@ -1,14 +1,19 @@
 """factory_boy factories for the project's models."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
 from pages.models import (
+    Delivery,
+    DeliveryChannel,
     Letter,
     LetterContent,
     PublicationStatus,
     Recommendation,
     RecommendationText,
+    Response,
     Update,
     UpdateContent,
 )
@@ -215,3 +220,31 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     recipient = factory.LazyAttribute(lambda e: e.signature.contact_email)
     language = "en"
     state = EmailState.PENDING
+
+
+# The recommendation tracker and the delivery record (issues 15 and 16).
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A response of the target, to a recommendation (or, with None, the letter)."""
+
+    class Meta:
+        model = Response
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    letter = factory.LazyAttribute(
+        lambda r: r.recommendation.letter if r.recommendation else LetterFactory()
+    )
+    date = factory.LazyFunction(lambda: datetime.date(2026, 10, 1))
+    text = factory.Sequence(lambda n: f"We have read recommendation {n}.")
+    language = "en"
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    letter = factory.SubFactory(LetterFactory)
+    date = factory.LazyFunction(lambda: datetime.date(2026, 9, 15))
+    recipient = "Ms Esk, chair of the board"
+    channel = DeliveryChannel.EMAIL

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import get_language, get_language_info
 
+from .. import selectors
 from ..languages import content_language
 
 register = template.Library()
@@ -21,3 +22,9 @@ def shown_language(obj) -> dict:
         "fallback": code != language,
         "name": get_language_info(code)["name_translated"],
     }
+
+
+@register.simple_tag
+def recommendation_timeline(recommendation) -> list:
+    """The recommendation's dated history for the page's language (oldest first)."""
+    return selectors.recommendation_timeline(recommendation=recommendation)

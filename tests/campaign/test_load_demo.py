@@ -7,7 +7,13 @@ from django.core.management import call_command
 from djangocms_versioning import versionables
 from djangocms_versioning.models import Version
 
-from pages.models import Letter, Recommendation, RecommendationStatusChange, Update
+from pages.models import (
+    Letter,
+    Recommendation,
+    RecommendationStatusChange,
+    Response,
+    Update,
+)
 from signatories.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +24,7 @@ def counts():
         "letters": Letter.objects.count(),
         "recommendations": Recommendation.objects.count(),
         "status changes": RecommendationStatusChange.objects.count(),
+        "responses": Response.objects.count(),
         "updates": Update.objects.count(),
         "pages": Page.objects.count(),
         "page contents": PageContent.admin_manager.count(),
@@ -52,7 +59,9 @@ def test_load_demo_twice_adds_nothing(demo):
     assert counts() == demo
     assert demo["letters"] == 2 and demo["pages"] == 2
     assert demo["page contents"] == demo["versions"] == 8  # two pages, four languages
-    assert demo["recommendations"] == demo["status changes"] > 0
+    changed = Recommendation.objects.exclude(status="proposed").count()
+    assert demo["status changes"] == changed > 0  # one per status past "proposed"
+    assert demo["responses"] == changed  # the demo answers each of those
     assert demo["updates"] > 0 and demo["signatures"] > 0
 
 

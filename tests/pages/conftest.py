@@ -7,6 +7,7 @@ from pages.models import RecommendationStatus
 from tests.factories import (
     LetterFactory,
     RecommendationFactory,
+    ResponseFactory,
     UpdateFactory,
     publish_text,
 )
@@ -30,13 +31,17 @@ def letter(letters_page):
         summary="Northwind must stop handing licence data to the police.",
         body="<p>We write about the raids.</p>",
     )
-    RecommendationFactory(
+    first = RecommendationFactory(
         letter=letter,
         number=1,
         title="Commission an independent investigation",
         status=RecommendationStatus.ACKNOWLEDGED,
         status_changed_on=timezone.localdate(),
-        response="We are reviewing the request.",
+    )
+    ResponseFactory(
+        recommendation=first,
+        date=timezone.localdate(),
+        text="We are reviewing the request.",
     )
     RecommendationFactory(letter=letter, number=2, title="Consult the groups")
     publish_text(

@@ -8,12 +8,22 @@ from django.test import Client
 
 from pages import caching
 from pages.models import Letter, Recommendation
-from pages.services import content_new_draft, content_publish, recommendation_text_set
+from pages.services import (
+    content_new_draft,
+    content_publish,
+    recommendation_set_status,
+    recommendation_text_set,
+)
 from signatories import services
 from signatories.models import Signature
 from signatories.tokens import confirm_token, withdraw_token
 from tests.conftest import cache_clear
-from tests.factories import SignatureFactory, edit_text
+from tests.factories import (
+    DeliveryFactory,
+    ResponseFactory,
+    SignatureFactory,
+    edit_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,13 +154,20 @@ def test_unpublished_letter_is_404_at_once(client, letter):
 def test_letter_page_queries(client, letter, django_assert_max_num_queries):
     """A miss reads the letter, tally and translations once; a hit reads nothing.
 
-    The rest are django CMS's: URL revision, the apphook's current page, menus; in
-    tests the URLconf is also reloaded (one or two more). A hit is answered before
-    the CMS's middleware, after its URL-revision check (one query).
+    The letter's 13: id, letter, translations, recommendations and theirs, status
+    history, responses (to recommendations, to the letter), deliveries, updates
+    and theirs, tally, menus (15 before the tracker's responses and deliveries).
+    The rest are django CMS's: URL revision, the apphook's current page; in tests
+    the URLconf is also reloaded (one or two more). A hit is answered before the
+    CMS's middleware, after its URL-revision check (one query).
     """
+    recommendation = letter.recommendations.order_by("number").first()
+    recommendation_set_status(recommendation=recommendation, status="adopted")
+    ResponseFactory(letter=letter, recommendation=None, text="We received it.")
+    DeliveryFactory(letter=letter)
     client.get(URL)  # the CMS's own caches (menus, URL revision)
     caching.letter_cache_bump(letter.pk)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(18):
         client.get(URL)
     with django_assert_max_num_queries(1):
         client.get(URL)

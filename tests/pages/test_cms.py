@@ -135,7 +135,7 @@ def test_admin_status_change_is_recorded(admin_client):
             "letter": recommendation.letter.pk,
             "number": recommendation.number,
             "new_status": "partly_adopted",
-            "changed_on": "2026-11-01",
+            "new_status_on": "2026-11-01",
             "history-TOTAL_FORMS": "0",
             "history-INITIAL_FORMS": "0",
         },

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -71,11 +71,12 @@ def test_recommendation_set_status_dates_today_by_default():
     assert history(recommendation) == [("rejected", timezone.localdate())]
 
 
-def test_recommendation_set_status_records_the_initial_status():
-    """Confirming the default status once starts the history."""
+def test_recommendation_set_status_to_the_current_status_records_nothing():
+    """Setting the status a recommendation already has adds no history entry."""
     recommendation = RecommendationFactory()
-    recommendation_set_status(recommendation=recommendation, status="proposed")
-    assert [status for status, _ in history(recommendation)] == ["proposed"]
+    result = recommendation_set_status(recommendation=recommendation, status="proposed")
+    assert result.status == "proposed"
+    assert history(recommendation) == []
 
 
 def test_recommendation_set_status_twice_is_noop():
@@ -106,13 +107,42 @@ def test_recommendation_set_status_keeps_every_change_in_order():
     ]
 
 
-def test_recommendation_set_status_after_the_row_was_saved_records_it():
-    """A status already saved on the row (as the admin does) is still recorded."""
+def test_recommendation_set_status_records_one_entry_per_change():
+    """Each change adds exactly one history entry, whatever was recorded before."""
     recommendation = RecommendationFactory()
-    recommendation_set_status(recommendation=recommendation, status="proposed")
-    recommendation.status = "adopted"
-    recommendation.save()
-    recommendation_set_status(recommendation=recommendation, status="adopted")
-    assert [status for status, _ in history(recommendation)] == ["proposed", "adopted"]
-    recommendation_set_status(recommendation=recommendation, status="adopted")
-    assert len(history(recommendation)) == 2
+    for count, status in enumerate(["acknowledged", "partly_adopted", "adopted"], 1):
+        recommendation_set_status(recommendation=recommendation, status=status)
+        recommendation_set_status(recommendation=recommendation, status=status)
+        assert len(history(recommendation)) == count
+
+
+def test_recommendation_set_status_refuses_a_date_before_the_last_change():
+    """A change dated before the last one is refused; the history stays as it was."""
+    recommendation = RecommendationFactory()
+    recommendation_set_status(
+        recommendation=recommendation,
+        status="acknowledged",
+        changed_on=date(2026, 5, 1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        recommendation_set_status(
+            recommendation=recommendation,
+            status="adopted",
+            changed_on=date(2026, 4, 1),
+        )
+    assert "changed_on" in refused.value.message_dict
+    assert history(recommendation) == [("acknowledged", date(2026, 5, 1))]
+    assert Recommendation.objects.get(pk=recommendation.pk).status == "acknowledged"
+
+
+def test_recommendation_set_status_refuses_a_future_date_and_unknown_status():
+    """A date after today is a ValidationError, an unknown status a ValueError."""
+    recommendation = RecommendationFactory()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError):
+        recommendation_set_status(
+            recommendation=recommendation, status="adopted", changed_on=tomorrow
+        )
+    with pytest.raises(ValueError):
+        recommendation_set_status(recommendation=recommendation, status="done")
+    assert history(recommendation) == []

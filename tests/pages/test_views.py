@@ -7,8 +7,15 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from pages.services import recommendation_set_status
 from tests.conftest import cache_clear
-from tests.factories import LetterFactory, RecommendationFactory, UpdateFactory
+from tests.factories import (
+    DeliveryFactory,
+    LetterFactory,
+    RecommendationFactory,
+    ResponseFactory,
+    UpdateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -306,12 +313,16 @@ def test_letter_page_sharing_metadata(client, letter, settings):
 
 
 def test_letter_page_queries_do_not_grow_with_recommendations(client, letter):
-    """Recommendations and updates are fetched in bulk, not one query each."""
+    """Recommendations, their timelines, deliveries and updates come in bulk."""
     client.get("/en/letters/stop-the-raids/")  # warm the CMS's own caches
     with CaptureQueriesContext(connection) as few:
         client.get("/en/letters/stop-the-raids/")
     for number in range(3, 9):
-        RecommendationFactory(letter=letter, number=number, response="Noted.")
+        recommendation = RecommendationFactory(letter=letter, number=number)
+        ResponseFactory.create_batch(2, recommendation=recommendation)
+        recommendation_set_status(recommendation=recommendation, status="adopted")
+        ResponseFactory(letter=letter, recommendation=None)
+        DeliveryFactory(letter=letter)
         UpdateFactory(letter=letter)
     client.get("/en/letters/stop-the-raids/")
     with CaptureQueriesContext(connection) as many:

@@ -11,6 +11,7 @@ from signatories.models import Signature
 from tests.factories import (
     LetterFactory,
     RecommendationFactory,
+    ResponseFactory,
     SignatureFactory,
     publish_text,
 )
@@ -59,13 +60,10 @@ def test_letter_texts_follow_lang(client, letter):
 
 def test_letter_detail_gives_count_goal_and_recommendations(client, letter):
     """The detail adds the numbered recommendations with status and response."""
-    RecommendationFactory(
-        letter=letter,
-        number=1,
-        title="Investigate",
-        status="adopted",
-        response="We will.",
+    investigate = RecommendationFactory(
+        letter=letter, number=1, title="Investigate", status="adopted"
     )
+    ResponseFactory(recommendation=investigate, text="We will.")
     RecommendationFactory(letter=letter, number=2, title="Apologise")
     SignatureFactory.create_batch(2, letter=letter, status="confirmed")
     services.letter_recount(letter=letter)

@@ -23,6 +23,7 @@ from pages.services import (
     content_publish,
     letter_content_create,
     recommendation_set_status,
+    response_add,
     update_content_create,
     update_create,
 )
@@ -130,14 +131,34 @@ class Command(BaseCommand):
             )
             content_publish(content=content, user=editor)
         for number, rec in enumerate(data["recommendations"], start=1):
+            recommendation = Recommendation.objects.get(letter=letter, number=number)
+            # The answer first: on the same day, the status follows from it.
+            self._response(recommendation, rec, data["published_on"])
             recommendation_set_status(
-                recommendation=Recommendation.objects.get(letter=letter, number=number),
+                recommendation=recommendation,
                 status=rec["status"],
                 changed_on=rec["status_date"] or data["published_on"],
             )
         for update in data["updates"]:
             self._update(letter, update)
         return letter
+
+    def _response(self, recommendation, data, published_on) -> None:
+        """The demo's response texts (English, with translations) as one Response."""
+        texts = {
+            language: values.get("response", "")
+            for language, values in data["translations"].items()
+        }
+        if not texts.get("en") or recommendation.responses.exists():
+            return
+        response_add(
+            letter=recommendation.letter,
+            recommendation=recommendation,
+            date=data["status_date"] or published_on,
+            text=texts["en"],
+            language="en",
+            text_translations=texts,
+        )
 
     def _update(self, letter, data) -> Update:
         editor = self._editor()

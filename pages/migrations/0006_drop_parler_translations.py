@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0003_move_text_to_versions"),
+        ("pages", "0005_copy_recommendation_responses"),
     ]
 
     operations = [
