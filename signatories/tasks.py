@@ -1,4 +1,4 @@
-"""Background work: delivering the email outbox and the editors' digest."""
+"""Background work: delivering the email outbox, newsletters and the editors' digest."""
 
 import logging
 
@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import outbox
+from . import newsletters, outbox
 from .models import SignatureStatus
 from .retention import retention_sweep  # noqa: F401  (registers the beat task)
 
@@ -41,6 +41,27 @@ def outbox_sweep() -> int:
         outbox.email_requeue(email_id)
     if ids:
         logger.info("Outbox sweep queued %d owed emails", len(ids))
+    return len(ids)
+
+
+# Like delivery: no Celery retry. A build that dies leaves its lease to run out,
+# and the sweep queues it again; it resumes where it stopped.
+@shared_task(acks_late=True, ignore_result=True)
+def newsletter_build(newsletter_id: int) -> None:
+    """Write a share of a newsletter's outbox rows; queue the rest if any is left."""
+    done = newsletters.newsletter_build(
+        newsletter_id=newsletter_id, max_batches=newsletters.BATCHES_PER_TASK
+    )
+    if not done:
+        newsletters.newsletter_requeue(newsletter_id=newsletter_id)
+
+
+@shared_task(ignore_result=True)
+def newsletter_sweep() -> int:
+    """Queue the build of newsletters being sent that nobody holds (beat)."""
+    ids = newsletters.newsletters_resume()
+    if ids:
+        logger.info("Newsletter sweep queued %d builds", len(ids))
     return len(ids)
 
 

@@ -8,6 +8,8 @@ from signatories.domains import domain_matches
 from signatories.models import (
     EmailKind,
     EmailState,
+    Newsletter,
+    NewsletterText,
     OutboundEmail,
     Signature,
     SignatureStatus,
@@ -116,3 +118,22 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     recipient = factory.LazyAttribute(lambda e: e.signature.contact_email)
     language = "en"
     state = EmailState.PENDING
+
+
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    """A draft newsletter of a letter (give it texts: those are its languages)."""
+
+    class Meta:
+        model = Newsletter
+
+    letter = factory.SubFactory(LetterFactory)
+
+
+class NewsletterTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterText
+
+    newsletter = factory.SubFactory(NewsletterFactory)
+    language = "en"
+    subject = "News about the letter"
+    body = "The board answered.\n\nRead more at https://example.org/answer"
