@@ -470,3 +470,20 @@ def test_unsubscribe_links_stay_out_of_logs_and_crawlers(client):
     )
     robots = client.get("/robots.txt").text.splitlines()
     assert "Disallow: /*/newsletter/unsubscribe/" in robots
+
+
+def test_newsletter_and_unsubscribe_page_speak_the_signers_language(client, letter):
+    """A Russian signer's newsletter footer and unsubscribe page are in Russian."""
+    newsletter = NewsletterFactory(letter=letter)
+    NewsletterTextFactory(newsletter=newsletter, language="ru", subject="Новости")
+    signature = subscriber(letter, language="ru")
+    [email_id] = outbox.emails_queue_many(
+        kind=EmailKind.NEWSLETTER, signatures=[signature], newsletter_id=newsletter.pk
+    )
+    message = outbox.email_build(OutboundEmail.objects.get(pk=email_id))
+    assert "Отписаться от этой рассылки" in newsletters.message_html(message)
+    assert "/ru/newsletter/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
+    token = unsubscribe_token.make_token(signature)
+    url = f"/ru/newsletter/unsubscribe/{signature.public_id}/{token}/"
+    page = client.get(follow_link(client, url))
+    assert "Отписаться от рассылки" in page.text
