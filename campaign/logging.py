@@ -1,10 +1,10 @@
 """Logging that keeps signers' secrets out of log files.
 
-Confirmation and withdrawal links are bearer secrets (a withdraw link lives 400
-days), and an address in a log names a signer. ``RedactingFilter`` sits on every
-handler the site, gunicorn and Celery write through, and rewrites each record
-(message, arguments, traceback) before it is formatted: link tokens, email
-addresses, client IP addresses and query strings become ``[redacted]``.
+Confirmation, withdrawal and unsubscribe links are bearer secrets (a withdraw
+link lives 400 days), and an address in a log names a signer. ``RedactingFilter``
+sits on every handler the site, gunicorn and Celery write through, and rewrites
+each record (message, arguments, traceback) before it is formatted: link tokens,
+email addresses, client IP addresses and query strings become ``[redacted]``.
 """
 
 import ipaddress
@@ -15,8 +15,9 @@ from celery.signals import after_setup_logger, after_setup_task_logger
 
 REDACTED = "[redacted]"
 
-# Everything after /confirm/ or /withdraw/ in a path: the signature id and the token.
-_LINK = re.compile(r"(/(?:confirm|withdraw)/)[^\s\"'<>]+", re.IGNORECASE)
+# Everything after /confirm/, /withdraw/ or /unsubscribe/ in a path: the signature
+# id and the token.
+_LINK = re.compile(r"(/(?:confirm|withdraw|unsubscribe)/)[^\s\"'<>]+", re.IGNORECASE)
 # A query string after a path (it may carry an address or a token).
 _QUERY = re.compile(r"(/[^\s?\"'<>]*)\?[^\s\"'<>]*")
 # Tokens as signatories.tokens makes them (base-36 timestamp, hex digest), anywhere.

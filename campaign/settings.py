@@ -346,6 +346,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signatories.retention.retention_sweep",
         "schedule": env.int("RETENTION_SWEEP_SECONDS", default=60 * 60),
     },
+    "newsletter-sweep": {
+        "task": "signatories.tasks.newsletter_sweep",
+        "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
+    },
 }
 
 # Signing.
@@ -355,6 +359,12 @@ SIGNATURE_WITHDRAW_TOKEN_TIMEOUT = env.int(
     "SIGNATURE_WITHDRAW_TOKEN_TIMEOUT", default=400 * 24 * 3600
 )
 SIGNATURE_MAX_EMAILS = 3
+# Newsletters: unsubscribe links work this long (every newsletter carries a fresh
+# one); recipients' emails are written this many per transaction.
+NEWSLETTER_UNSUBSCRIBE_TOKEN_TIMEOUT = env.int(
+    "NEWSLETTER_UNSUBSCRIBE_TOKEN_TIMEOUT", default=400 * 24 * 3600
+)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
 # Retention: a PENDING signature is erased this long after its last confirm link
 # expired; a REJECTED one this many days after the decision.
 SIGNATURE_PENDING_RETENTION_MARGIN = env.int(

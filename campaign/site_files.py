@@ -16,6 +16,7 @@ DISALLOWED = [
     "/*/admin/",
     "/*/sign/confirm/",
     "/*/sign/withdraw/",
+    "/*/newsletter/unsubscribe/",
     "/api/letters/*/signatures/",
 ]
 

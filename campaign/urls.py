@@ -24,6 +24,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("sign/", include("signatories.urls")),
+    path("newsletter/", include("signatories.newsletter_urls")),
     # Before cms.urls: the CMS toolbar's password-only login must ask for the OTP.
     path("cms_login/", staff.cms_login, name="cms_login"),
     # Staff previews of any version of a letter's or an update's text.

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pages.models import Letter
 
-from . import offline, outbox, services
+from . import newsletters, offline, outbox, services
 from .charts import Column, Series, stacked_bar_chart
 from .csv_export import neutralise, signatures_csv
 from .dashboard import (
@@ -37,6 +37,9 @@ from .models import (
     OWED_EMAIL_STATES,
     EmailState,
     LetterTally,
+    Newsletter,
+    NewsletterState,
+    NewsletterText,
     OutboundEmail,
     Signature,
     SignatureStatus,
@@ -735,3 +738,203 @@ class LetterTallyAdmin(admin.ModelAdmin):
         for tally in queryset.select_related("letter"):
             services.letter_recount(letter=tally.letter)
         self.message_user(request, _("Counts recomputed."))
+
+
+class NewsletterTextInline(admin.StackedInline):
+    """A newsletter's subject and text per language: its languages are these."""
+
+    model = NewsletterText
+    fields = ["language", "subject", "body"]
+    extra = 0
+    min_num = 1
+    max_num = len(settings.LANGUAGES)
+
+    # Once sending starts the texts are what went out: nobody edits them.
+    def _is_draft(self, obj) -> bool:
+        return obj is None or obj.state == NewsletterState.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._is_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    """Write an update per language, preview it, send it once; then its record."""
+
+    list_display = [
+        "__str__",
+        "letter",
+        "state",
+        "languages_column",
+        "recipients_count",
+        "sent_at",
+        "sent_by",
+    ]
+    list_filter = ["state", "letter"]
+    list_select_related = ["letter", "sent_by"]
+    inlines = [NewsletterTextInline]
+    RECORD_FIELDS = [
+        "state",
+        "created_by",
+        "created_at",
+        "sent_by",
+        "send_started_at",
+        "sent_at",
+        "recipients_count",
+        "delivery",
+    ]
+    fields = ["letter", *RECORD_FIELDS]
+    readonly_fields = RECORD_FIELDS
+    change_form_template = "admin/signatories/newsletter/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("texts")
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is not None else ["letter"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.state != NewsletterState.DRAFT:
+            return self.fields  # the record of a send stays as it was
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.state != NewsletterState.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_send_permission(self, request) -> bool:
+        return request.user.has_perm("signatories.send_newsletter")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_send"] = (
+            obj is not None
+            and obj.state == NewsletterState.DRAFT
+            and self.has_send_permission(request)
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    @admin.display(description=_("languages"))
+    def languages_column(self, obj):
+        return ", ".join(sorted(text.language for text in obj.texts.all())) or "—"
+
+    @admin.display(description=_("delivery"))
+    def delivery(self, obj):
+        if obj is None or obj.pk is None or obj.state == NewsletterState.DRAFT:
+            return "—"
+        labels = dict(EmailState.choices)
+        counts = newsletters.newsletter_delivery(newsletter=obj)
+        return (
+            "; ".join(f"{labels[state]}: {n}" for state, n in sorted(counts.items()))
+            or "—"
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="signatories_newsletter_preview",
+            ),
+            path(
+                "<int:object_id>/send/",
+                self.admin_site.admin_view(self.send_view),
+                name="signatories_newsletter_send",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, newsletter, title) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "original": newsletter,
+            "newsletter": newsletter,
+        }
+
+    def preview_view(self, request, object_id: int):
+        """Each language's email as its recipients will get it."""
+        newsletter = get_object_or_404(
+            Newsletter.objects.select_related("letter"), pk=object_id
+        )
+        if not self.has_view_permission(request, newsletter):
+            raise PermissionDenied
+        names = dict(settings.LANGUAGES)
+        previews = [
+            {
+                "language": names.get(language, language),
+                "subject": message.subject,
+                "text": message.body,
+                "html": newsletters.message_html(message),
+                "headers": message.extra_headers,
+            }
+            for language, message in newsletters.newsletter_preview(
+                newsletter=newsletter
+            )
+            if message is not None
+        ]
+        context = self._context(request, newsletter, _("Preview: %s") % newsletter)
+        context["previews"] = previews
+        return TemplateResponse(
+            request, "admin/signatories/newsletter/preview.html", context
+        )
+
+    def send_view(self, request, object_id: int):
+        """Show who would get the newsletter; on confirmation, send it."""
+        if not self.has_send_permission(request):
+            raise PermissionDenied
+        newsletter = get_object_or_404(
+            Newsletter.objects.select_related("letter"), pk=object_id
+        )
+        change_url = reverse(
+            "admin:signatories_newsletter_change", args=[newsletter.pk]
+        )
+        if request.method == "POST":
+            try:
+                started = newsletters.newsletter_send(
+                    newsletter_id=newsletter.pk, user=request.user
+                )
+            except newsletters.NewsletterEmpty:
+                self.message_user(
+                    request,
+                    _("Write the newsletter in at least one language first."),
+                    messages.ERROR,
+                )
+                return redirect(change_url)
+            if started:
+                self.message_user(
+                    request,
+                    _("The newsletter is being sent; the count shows here when done."),
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("This newsletter was already sent; nobody gets it twice."),
+                    messages.WARNING,
+                )
+            return redirect(change_url)
+        names = dict(settings.LANGUAGES)
+        counts = newsletters.newsletter_recipient_counts(newsletter=newsletter)
+        context = self._context(request, newsletter, _("Send: %s") % newsletter)
+        context |= {
+            "is_draft": newsletter.state == NewsletterState.DRAFT,
+            "counts": [(names.get(code, code), n) for code, n in counts.items()],
+            "total": sum(counts.values()),
+            "change_url": change_url,
+        }
+        return TemplateResponse(
+            request, "admin/signatories/newsletter/send.html", context
+        )

@@ -2,7 +2,9 @@
 
 Each ``EmailKind`` names its templates (``signatories/email/<template>.txt``,
 ``.html`` and ``_subject.txt``) and says when it is still worth sending; a new
-kind is one entry in ``KINDS``. The worker renders, never the request.
+kind is one entry in ``KINDS``. The worker renders, never the request. A bulk
+kind (the newsletter) also carries an unsubscribe link and the List-Unsubscribe
+headers (RFC 2369, one-click per RFC 8058).
 """
 
 from collections.abc import Callable
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .models import EmailKind, Signature, SignatureStatus
-from .tokens import confirm_token, withdraw_token
+from .tokens import confirm_token, unsubscribe_token, withdraw_token
 
 CONFIRMED_STATES = (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED)
 
@@ -26,6 +28,8 @@ class KindSpec:
 
     template: str
     still_owed: Callable[[Signature], bool]
+    # Sent to many at once: an unsubscribe link and List-Unsubscribe headers.
+    bulk: bool = False
 
 
 def _confirm_owed(signature: Signature) -> bool:
@@ -47,6 +51,13 @@ KINDS: dict[str, KindSpec] = {
     ),
     EmailKind.REJECTED: KindSpec(
         "rejected", lambda s: s.status == SignatureStatus.REJECTED
+    ),
+    # Checked again as each email goes out: an unsubscribe or a withdrawal after
+    # the send was queued stops the emails not yet delivered.
+    EmailKind.NEWSLETTER: KindSpec(
+        "newsletter",
+        lambda s: s.newsletter and s.status in CONFIRMED_STATES,
+        bulk=True,
     ),
 }
 
@@ -80,36 +91,68 @@ def signature_links(signature: Signature) -> dict[str, str]:
     }
 
 
+def unsubscribe_url(signature: Signature) -> str:
+    """The absolute newsletter unsubscribe link; call in the signer's language.
+
+    The same address takes the one-click POST (RFC 8058) and, opened in a browser,
+    shows a page with the button.
+    """
+    return _absolute(
+        reverse(
+            "newsletter:unsubscribe",
+            kwargs={
+                "public_id": signature.public_id,
+                "token": unsubscribe_token.make_token(signature),
+            },
+        )
+    )
+
+
 def email_render(
     *,
     kind: str,
     signature: Signature,
     language: str | None = None,
     recipient: str | None = None,
+    content: dict | None = None,
+    links: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives | None:
-    """The email of ``kind`` for ``signature``, or None if it is no longer owed."""
+    """The email of ``kind`` for ``signature``, or None if it is no longer owed.
+
+    ``content`` adds to the templates' context (a newsletter's text); ``links``
+    replaces the signature's own links (the admin's preview, which has none).
+    """
     spec = KINDS.get(kind)
     if spec is None or not spec.still_owed(signature):
         return None
     language = language or signature.language
     with translation.override(language):
+        if links is None:
+            links = signature_links(signature)
+            if spec.bulk:
+                links["unsubscribe_url"] = unsubscribe_url(signature)
         context = {
             "signature": signature,
             "letter": signature.letter,
             "language": language,
             "timeout_days": settings.SIGNATURE_TOKEN_TIMEOUT // 86400,
-            **signature_links(signature),
+            **(content or {}),
+            **links,
         }
         base = f"signatories/email/{spec.template}"
         subject = render_to_string(f"{base}_subject.txt", context).strip()
         text = render_to_string(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
+    headers = {"Auto-Submitted": "auto-generated"}
+    if spec.bulk:
+        headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient or signature.contact_email],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message

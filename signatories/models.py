@@ -182,6 +182,12 @@ class Signature(models.Model):
                 fields=["letter", "created_at", "status"],
                 name="signature_letter_day",
             ),
+            # A newsletter's recipients: keyset over a letter's opted-in signers.
+            models.Index(
+                fields=["letter", "id"],
+                condition=Q(newsletter=True),
+                name="signature_newsletter",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +225,7 @@ class EmailKind(models.TextChoices):
     ALREADY_SIGNED = "already_signed", _("Already signed")
     APPROVED = "approved", _("Signature approved")
     REJECTED = "rejected", _("Signature rejected")
+    NEWSLETTER = "newsletter", _("Newsletter")
 
 
 class EmailState(models.TextChoices):
@@ -230,6 +237,102 @@ class EmailState(models.TextChoices):
 
 
 OWED_EMAIL_STATES = (EmailState.PENDING, EmailState.SENDING)
+
+
+class NewsletterState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+
+
+class Newsletter(models.Model):
+    """An update editors send once to a letter's opted-in signers, and its record.
+
+    Its languages are those it has a text in (``NewsletterText``); a signer gets it
+    only in their own language. Once sent it is read-only: who sent it, when and to
+    how many stay as the record of that send.
+    """
+
+    letter = models.ForeignKey(
+        Letter,
+        on_delete=models.PROTECT,
+        related_name="newsletters",
+        verbose_name=_("letter"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=NewsletterState.choices,
+        default=NewsletterState.DRAFT,
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    send_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    # When every recipient's email was queued; delivery follows through the outbox.
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients_count = models.PositiveIntegerField(
+        _("recipients"), null=True, blank=True
+    )
+    # While in the future, a task is building the recipients' emails (or is queued
+    # to); past it while SENDING, the sweep queues the build again.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("newsletter")
+        verbose_name_plural = _("newsletters")
+        ordering = ["-created_at"]
+        permissions = [("send_newsletter", _("Can send newsletters"))]
+
+    def __str__(self) -> str:
+        texts = sorted(self.texts.all(), key=lambda t: t.language != "en")
+        return texts[0].subject if texts else _("Newsletter #%s") % self.pk
+
+
+class NewsletterText(models.Model):
+    """A newsletter's subject and body in one language (plain text)."""
+
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="texts"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        max_length=20000,
+        help_text=_(
+            "Plain text. Blank lines separate paragraphs; web addresses become links."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("text in one language")
+        verbose_name_plural = _("texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "language"],
+                name="newsletter_text_one_per_language",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_language_display()}: {self.subject}"
 
 
 class OutboundEmail(models.Model):
@@ -261,11 +364,27 @@ class OutboundEmail(models.Model):
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The newsletter this email carries (kind NEWSLETTER); kept as the send's record.
+    newsletter = models.ForeignKey(
+        Newsletter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
 
     class Meta:
         verbose_name = _("outbound email")
         verbose_name_plural = _("outbound emails")
         ordering = ["-created_at"]
+        constraints = [
+            # Each signer gets a newsletter at most once, however often it is sent.
+            models.UniqueConstraint(
+                fields=["newsletter", "signature"],
+                condition=Q(newsletter__isnull=False),
+                name="outbox_one_newsletter_per_signature",
+            )
+        ]
         indexes = [
             # The sweep: owed rows that are due, small because settled rows drop out.
             models.Index(

@@ -41,6 +41,7 @@ from .models import (
     OWED_EMAIL_STATES,
     EmailKind,
     EmailState,
+    NewsletterText,
     OutboundEmail,
     Signature,
     SignatureStatus,
@@ -69,6 +70,21 @@ def _enqueue(email_id: int) -> None:
         )
 
 
+def _enqueue_many(email_ids: list[int]) -> None:
+    # After commit. At the first broker failure the rest are left to the sweep
+    # too, instead of each waiting out its own timeout.
+    task = current_app.tasks[DELIVER_TASK]
+    for email_id in email_ids:
+        try:
+            task.delay(email_id)
+        except (KombuOperationalError, OSError):
+            logger.warning(
+                "Broker unavailable; %d emails left to the outbox sweep",
+                len(email_ids),
+            )
+            return
+
+
 def _queue_lease():
     return timezone.now() + timedelta(seconds=settings.OUTBOX_MIN_AGE_SECONDS)
 
@@ -87,6 +103,36 @@ def email_queue(*, kind: str, signature: Signature) -> OutboundEmail:
     )
     transaction.on_commit(partial(_enqueue, email.pk))
     return email
+
+
+def emails_queue_many(
+    *, kind: str, signatures: list[Signature], newsletter_id: int | None = None
+) -> list[int]:
+    """Owe each of ``signatures`` one email of ``kind`` (one INSERT); queued on commit.
+
+    The signatures need only ``pk``, ``contact_email`` and ``language``.
+    """
+    now = timezone.now()
+    lease = _queue_lease()
+    rows = OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                kind=kind,
+                signature_id=signature.pk,
+                recipient=signature.contact_email,
+                language=signature.language,
+                newsletter_id=newsletter_id,
+                next_attempt_at=now,
+                lease_until=lease,
+                created_at=now,
+            )
+            for signature in signatures
+        ]
+    )
+    ids = [row.pk for row in rows]
+    if ids:
+        transaction.on_commit(partial(_enqueue_many, ids))
+    return ids
 
 
 def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
@@ -140,12 +186,18 @@ def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
     return row[0]
 
 
-def emails_cancel(*, signature_id: int) -> None:
-    """Drop every email still owed to a signature (withdrawn: nothing to send)."""
-    OutboundEmail.objects.filter(
+def emails_cancel(*, signature_id: int, kinds: tuple[str, ...] | None = None) -> int:
+    """Drop every email still owed to a signature (or only those of ``kinds``).
+
+    Withdrawn: nothing to send; unsubscribed: no newsletter. Returns how many.
+    """
+    owed = OutboundEmail.objects.filter(
         signature_id=signature_id, state=EmailState.PENDING
-    ).update(state=EmailState.CANCELLED, recipient="", lease_until=None)
+    )
+    if kinds is not None:
+        owed = owed.filter(kind__in=kinds)
     # A row being sent right now keeps its address until its worker records it.
+    return owed.update(state=EmailState.CANCELLED, recipient="", lease_until=None)
 
 
 # --- delivery (the worker) -----------------------------------------------------------
@@ -155,11 +207,21 @@ def email_build(email: OutboundEmail) -> EmailMultiAlternatives | None:
     """Render ``email`` in its language, or None when it is no longer worth sending."""
     if email.signature is None:
         return None
+    content = None
+    if email.newsletter_id is not None:
+        # The text in the language the email was owed in; gone means not owed.
+        text = NewsletterText.objects.filter(
+            newsletter_id=email.newsletter_id, language=email.language
+        ).first()
+        if text is None:
+            return None
+        content = {"text": text}
     return email_render(
         kind=email.kind,
         signature=email.signature,
         language=email.language,
         recipient=email.recipient,
+        content=content,
     )
 
 

@@ -1,4 +1,4 @@
-"""Background work: the email outbox, the editors' digest and share images."""
+"""Background work: the email outbox, newsletters, the editors' digest, share images."""
 
 import logging
 
@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import outbox, share_images
+from . import newsletters, outbox, share_images
 from .retention import retention_sweep  # noqa: F401  (registers the beat task)
 from .review import approval_queue_url, signatures_awaiting_approval
 
@@ -48,6 +48,27 @@ def outbox_sweep() -> int:
 def share_image_refresh(letter_id: int) -> int:
     """Draw a letter's share images again (queued when its count crosses a step)."""
     return share_images.share_images_refresh(letter_id=letter_id)
+
+
+# Like delivery: no Celery retry. A build that dies leaves its lease to run out,
+# and the sweep queues it again; it resumes where it stopped.
+@shared_task(acks_late=True, ignore_result=True)
+def newsletter_build(newsletter_id: int) -> None:
+    """Write a share of a newsletter's outbox rows; queue the rest if any is left."""
+    done = newsletters.newsletter_build(
+        newsletter_id=newsletter_id, max_batches=newsletters.BATCHES_PER_TASK
+    )
+    if not done:
+        newsletters.newsletter_requeue(newsletter_id=newsletter_id)
+
+
+@shared_task(ignore_result=True)
+def newsletter_sweep() -> int:
+    """Queue the build of newsletters being sent that nobody holds (beat)."""
+    ids = newsletters.newsletters_resume()
+    if ids:
+        logger.info("Newsletter sweep queued %d builds", len(ids))
+    return len(ids)
 
 
 @shared_task

@@ -145,3 +145,12 @@ withdraw_token = SignatureTokenGenerator(
     timeout_setting="SIGNATURE_WITHDRAW_TOKEN_TIMEOUT",
     covers_status=False,
 )
+# A newsletter's unsubscribe link: its own salt, so no other link can stand in for
+# it. It does not cover the opt-in (a second click, or the mail provider's
+# one-click POST followed by a click, must not meet "invalid link"); withdrawal
+# erases the address, which kills it like every other link of the signature.
+unsubscribe_token = SignatureTokenGenerator(
+    purpose="newsletter-unsubscribe",
+    timeout_setting="NEWSLETTER_UNSUBSCRIBE_TOKEN_TIMEOUT",
+    covers_status=False,
+)

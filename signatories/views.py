@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import _split_rate
 
@@ -25,7 +25,7 @@ from pages.selectors import (
     letter_public_id,
 )
 
-from . import selectors, services, share_images
+from . import newsletters, selectors, services, share_images
 from .filters import SignatoryFilterForm
 from .forms import ResendForm, SignatureForm
 from .http import etag_for, not_modified, revalidate
@@ -365,3 +365,49 @@ def logo(request, signature_id: int):
     except FileNotFoundError:
         raise Http404("No such logo.") from None
     return revalidate(FileResponse(handle, content_type="image/png"), etag=etag)
+
+
+@csrf_exempt  # the one-click POST comes from a mail provider; see below
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_unsubscribe(request, public_id, token: str):
+    """The unsubscribe link of every newsletter.
+
+    Opened in a browser it shows a page with one button (a GET changes nothing:
+    mail scanners follow links). A POST to the link itself is the mail provider's
+    one-click unsubscribe (RFC 8058): it carries no cookie and no CSRF token, and
+    needs none, since the token in the address is the credential.
+    """
+    if request.method == "POST" and token != LINK_TOKEN:
+        result = newsletters.newsletter_unsubscribe(public_id=public_id, token=token)
+        return _unsubscribe_response(request, result)
+    return _newsletter_unsubscribe_page(request, public_id=public_id, token=token)
+
+
+@csrf_protect  # the page's own button: the token sits in the session
+def _newsletter_unsubscribe_page(request, *, public_id, token: str):
+    response, token = _token_from_session(
+        request, key="unsubscribe", link_id=public_id, token=token
+    )
+    if response:
+        return response
+    if request.method == "GET":
+        result = newsletters.newsletter_unsubscribe_check(
+            public_id=public_id, token=token
+        )
+    else:
+        result = newsletters.newsletter_unsubscribe(public_id=public_id, token=token)
+        if result.outcome == services.LinkOutcome.DONE:
+            request.session.pop(f"signatories-unsubscribe-{public_id}", None)
+    return _unsubscribe_response(request, result)
+
+
+def _unsubscribe_response(request, result: services.LinkResult):
+    if result.outcome == services.LinkOutcome.INVALID:
+        return render(request, "signatories/newsletter_link_invalid.html", status=400)
+    template = (
+        "signatories/newsletter_unsubscribe.html"
+        if result.outcome == services.LinkOutcome.OPEN
+        else "signatories/newsletter_unsubscribed.html"
+    )
+    return render(request, template, {"letter": result.letter})

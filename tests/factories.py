@@ -22,6 +22,8 @@ from signatories.domains import domain_matches
 from signatories.models import (
     EmailKind,
     EmailState,
+    Newsletter,
+    NewsletterText,
     OutboundEmail,
     Signature,
     SignatureStatus,
@@ -248,3 +250,22 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(lambda: datetime.date(2026, 9, 15))
     recipient = "Ms Esk, chair of the board"
     channel = DeliveryChannel.EMAIL
+
+
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    """A draft newsletter of a letter (give it texts: those are its languages)."""
+
+    class Meta:
+        model = Newsletter
+
+    letter = factory.SubFactory(LetterFactory)
+
+
+class NewsletterTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterText
+
+    newsletter = factory.SubFactory(NewsletterFactory)
+    language = "en"
+    subject = "News about the letter"
+    body = "The board answered.\n\nRead more at https://example.org/answer"

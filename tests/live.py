@@ -36,6 +36,8 @@ class SinkHandler:
     fail_first: int = 0
     attempts: int = 0
     messages: list = field(default_factory=list)
+    # Each accepted message's bytes as they came over the wire.
+    raw: list = field(default_factory=list)
     arrived: threading.Event = field(default_factory=threading.Event)
     refuse: set = field(default_factory=set)
     rcpt_attempts: list = field(default_factory=list)
@@ -57,6 +59,7 @@ class SinkHandler:
         self.attempts += 1
         if self.attempts <= self.fail_first:
             return "451 4.3.0 Temporary failure, try again later"
+        self.raw.append(envelope.original_content)
         self.messages.append(
             message_from_bytes(envelope.original_content, policy=policy.default)
         )
