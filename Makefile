@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium axe lint format bench bench-tools fuzz clean messages fuzz-api bench-api
+.PHONY: run test install chromium pdf-libs axe lint format bench bench-tools fuzz clean messages fuzz-api bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Delivery packs are PDFs made by WeasyPrint, which needs Debian's pango and a font
+# with Cyrillic letters (DejaVu); nothing is fetched at run time.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+pdf-libs:
+	@if ! $(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not u.find_library('pangoft2-1.0'))" \
+		|| [ ! -f $(DEJAVU) ]; then \
+		echo "Installing Debian's pango and DejaVu fonts for the delivery packs"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
 	fi
 
 # The browser tests inject axe-core (from the npm registry) into pages to check
@@ -43,7 +55,7 @@ $(AXE):
 axe: $(AXE)
 
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: install
+run: install pdf-libs
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
@@ -57,7 +69,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium axe
+test: install pdf-libs chromium axe
 	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
 	$(BIN)/ruff check . ; \
 	$(BIN)/ruff format --check . ; \
