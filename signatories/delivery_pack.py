@@ -181,17 +181,35 @@ def _base_url() -> str:
 
 
 @functools.cache
-def _fetcher_class() -> type:
-    # Built on first use: the web process imports this module for the fingerprint
-    # and should not load WeasyPrint (and pango) for it.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+def _weasyprint():
+    """WeasyPrint, imported on first use, without the global it sets on import.
 
-    class LocalFilesFetcher(URLFetcher):
+    The web process imports this module for the fingerprint and should not load
+    WeasyPrint (and pango) for it. WeasyPrint turns on Pillow's
+    ``LOAD_TRUNCATED_IMAGES`` for the whole process, which would let the sign
+    form's logo check accept truncated images: it is put back as it was.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        import weasyprint
+        import weasyprint.urls
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    urls = _weasyprint().urls
+
+    class LocalFilesFetcher(urls.URLFetcher):
         def fetch(self, url, headers=None):
             if urlsplit(url).scheme.lower() == "data":
                 return super().fetch(url, headers)  # decoded in memory, no request
             mime_type = mimetypes.guess_type(urlsplit(url).path)[0]
-            return URLFetcherResponse(
+            return urls.URLFetcherResponse(
                 url, body=local_file(url), headers={"Content-Type": mime_type}
             )
 
@@ -249,9 +267,7 @@ def pack_html(content: PackContent) -> str:
 
 def pack_render(content: PackContent) -> bytes:
     """The pack as a PDF (A4, page numbers), without any network request."""
-    from weasyprint import HTML
-
-    document = HTML(
+    document = _weasyprint().HTML(
         string=pack_html(content),
         base_url=_base_url(),
         url_fetcher=local_files_fetcher(),

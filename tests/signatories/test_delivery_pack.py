@@ -410,6 +410,16 @@ def test_building_a_pack_opens_no_connection(ask, build, queued, monkeypatch, se
     assert len(embedded) == 1  # the logo, and nothing from elsewhere
 
 
+def test_rendering_leaves_pillow_strict_about_truncated_images(
+    ask, build, queued, pack_letter
+):
+    """WeasyPrint's import-time Pillow setting is undone: logo checks stay strict."""
+    from PIL import ImageFile
+
+    built(ask, build, queued, pack_letter)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 # The admin and the toolbar.
 
 
