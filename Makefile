@@ -9,7 +9,7 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium fonts axe lint format bench bench-tools fuzz clean messages fuzz-api bench-api
+.PHONY: run test install chromium fonts pdf-libs axe lint format bench bench-tools fuzz clean messages fuzz-api bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ fonts:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-dejavu-core >/dev/null; \
 	fi
 
+# Delivery packs are PDFs made by WeasyPrint, which needs Debian's pango and a font
+# with Cyrillic letters (DejaVu); nothing is fetched at run time.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+pdf-libs:
+	@if ! $(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not u.find_library('pangoft2-1.0'))" \
+		|| [ ! -f $(DEJAVU) ]; then \
+		echo "Installing Debian's pango and DejaVu fonts for the delivery packs"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	fi
+
 # The browser tests inject axe-core (from the npm registry) into pages to check
 # accessibility. It lands in var/npm/, outside the repository (no node_modules).
 AXE_VERSION := 4.14.1
@@ -53,7 +65,7 @@ $(AXE):
 axe: $(AXE)
 
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: install fonts
+run: install fonts pdf-libs
 	@mkdir -p var/broker/out var/broker/processed var/broker/control  # tasks load_demo queues
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
@@ -67,7 +79,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium fonts axe
+test: install pdf-libs chromium fonts axe
 	@set -e; eval "$$($(BIN)/python .ci/backends.py)"; \
 	$(BIN)/ruff check . ; \
 	$(BIN)/ruff format --check . ; \

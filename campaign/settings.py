@@ -266,8 +266,16 @@ STATIC_ROOT = RUN_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(RUN_DIR / "media")))
+# Files for staff only (the letters' delivery packs): no URL serves this directory;
+# an admin view hands a file to editors who may see it. Web and worker share it.
+PRIVATE_ROOT = Path(env("DJANGO_PRIVATE_ROOT", default=str(RUN_DIR / "private")))
+DELIVERY_PACK_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_ROOT / "delivery-packs"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "delivery_packs": DELIVERY_PACK_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -479,5 +487,6 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes.apps": {"level": "WARNING"},  # no banner on every command
+        "weasyprint.progress": {"level": "WARNING"},  # a line per page of a pack
     },
 }

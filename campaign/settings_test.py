@@ -23,12 +23,19 @@ os.environ.setdefault(
 os.environ.setdefault("REDIS_SOCKET_TIMEOUT", "2")
 
 from .settings import *  # noqa: E402,F403
-from .settings import CACHES, DATABASES, RUN_DIR, STATIC_ROOT  # noqa: E402
+from .settings import (  # noqa: E402
+    CACHES,
+    DATABASES,
+    DELIVERY_PACK_STORAGE,
+    RUN_DIR,
+    STATIC_ROOT,
+)
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "delivery_packs": DELIVERY_PACK_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = RUN_DIR / "media"

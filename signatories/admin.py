@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
@@ -31,10 +31,13 @@ from .dashboard import (
     dashboard_csv_rows,
     letter_dashboard,
 )
+from .delivery_pack import pack_storage, user_may_download_packs
 from .domains import domain_matches as _domain_matches
 from .forms import RejectForm, SignatureForm
 from .models import (
     OWED_EMAIL_STATES,
+    DeliveryPack,
+    DeliveryPackState,
     EmailState,
     LetterTally,
     Newsletter,
@@ -937,4 +940,122 @@ class NewsletterAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(
             request, "admin/signatories/newsletter/send.html", context
+        )
+
+
+@admin.register(DeliveryPack)
+class DeliveryPackAdmin(admin.ModelAdmin):
+    """The letters' delivery packs: every letter with a PDF link per language.
+
+    The packs are built by a task and kept while current (``services
+    .delivery_pack_request``); this admin only asks for them and hands them out.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return user_may_download_packs(request.user)
+
+    def has_module_permission(self, request):
+        return user_may_download_packs(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "letter/<int:letter_id>/<str:language>/",
+                self.admin_site.admin_view(self.download_view),
+                name="signatories_deliverypack_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        """Each letter (or the one in ``?letter=``) with its packs' state."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        letters = Letter.objects.all()
+        letter_id = request.GET.get("letter", "")
+        if letter_id:
+            if not letter_id.isdigit():
+                raise Http404
+            letters = letters.filter(pk=letter_id)
+        letters = list(letters)
+        packs = {
+            (pack.letter_id, pack.language): pack
+            for pack in DeliveryPack.objects.filter(letter__in=letters)
+        }
+        rows = [
+            {
+                "letter": letter,
+                "packs": [
+                    {
+                        "language": translation.get_language_info(code)["name_local"],
+                        "code": code,
+                        "pack": packs.get((letter.pk, code)),
+                    }
+                    for code, _name in settings.LANGUAGES
+                ],
+            }
+            for letter in letters
+        ]
+        return TemplateResponse(
+            request,
+            "admin/signatories/deliverypack/change_list.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Delivery packs"),
+                "opts": self.model._meta,
+                "rows": rows,
+                "ready": DeliveryPackState.READY,
+                "building": DeliveryPackState.BUILDING,
+                "failed": DeliveryPackState.FAILED,
+                **(extra_context or {}),
+            },
+        )
+
+    def download_view(self, request, letter_id: int, language: str):
+        """The current PDF, or a page saying it is being prepared (and queueing it)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        letter = get_object_or_404(Letter, pk=letter_id)
+        retry = request.GET.get("retry") == "1"
+        pack = services.delivery_pack_request(
+            letter=letter, language=language, retry=retry
+        )
+        if pack.state == DeliveryPackState.READY:
+            try:
+                file = pack_storage().open(pack.file_name, "rb")
+            except FileNotFoundError:  # deleted a moment ago: a signer left
+                pack = services.delivery_pack_request(letter=letter, language=language)
+            else:
+                return FileResponse(
+                    file,
+                    as_attachment=True,
+                    filename=f"{letter.slug}-{language}.pdf",
+                    content_type="application/pdf",
+                )
+        building = pack.state == DeliveryPackState.BUILDING
+        return TemplateResponse(
+            request,
+            "admin/signatories/deliverypack/preparing.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Delivery pack (PDF)"),
+                "opts": self.model._meta,
+                "letter": letter,
+                "language": translation.get_language_info(language)["name_local"],
+                "pack": pack,
+                "building": building,
+            },
+            # 202: accepted, the file comes later. A failure is a page, not a 500.
+            status=202 if building else 200,
         )

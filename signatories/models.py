@@ -427,3 +427,59 @@ class LetterCountryTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter}: {self.country} {self.listed_count}"
+
+
+class DeliveryPackState(models.TextChoices):
+    BUILDING = "building", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be prepared")
+
+
+class DeliveryPack(models.Model):
+    """The printable PDF of a letter in one language, for delivering it by hand.
+
+    Built by a task (``signatories.services.delivery_pack_build``) into the private
+    ``delivery_packs`` storage and handed to editors only while its fingerprints
+    still describe what the letter and its public list say (see
+    ``signatories.delivery_pack``). One row per letter and language, naming the
+    current file; a stale file is never handed out and is deleted once replaced.
+    """
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="delivery_packs"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=DeliveryPackState.choices,
+        default=DeliveryPackState.BUILDING,
+    )
+    # Of the content the file shows (READY), or that was asked for (BUILDING, FAILED).
+    text_fingerprint = models.CharField(max_length=64, blank=True)
+    list_fingerprint = models.CharField(max_length=64, blank=True)
+    # A name in the "delivery_packs" storage; blank while there is no file.
+    file_name = models.CharField(max_length=300, blank=True)
+    # When an editor last asked for a pack that had to be built (again).
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # When the content in the file was read (a build starts by reading it).
+    read_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    # When the file was last handed to an editor.
+    handed_out_at = models.DateTimeField(null=True, blank=True)
+    # When a signer last left the list: a file read before then is not kept.
+    discarded_at = models.DateTimeField(null=True, blank=True)
+    # The exception class only, for the admin: details go to the log.
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery pack")
+        verbose_name_plural = _("delivery packs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "language"], name="delivery_pack_unique_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} ({self.language})"

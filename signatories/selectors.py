@@ -168,3 +168,16 @@ def signature_public_logo(*, signature_id: int) -> Signature | None:
     ).exists():
         return None
     return signature
+
+
+def letter_listed_signatories(*, letter: Letter) -> QuerySet[Signature]:
+    """Every listed organisation of a letter, unpaginated, with published fields only.
+
+    The public list's rule (``_listed``), for the printed delivery pack: never a
+    pending, hidden or withdrawn signer, never a contact field.
+    """
+    return (
+        Signature.objects.filter(_listed(letter))
+        .order_by("id")
+        .only("id", "organisation", "country", "organisation_type", "logo")
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from uuid import UUID
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DataError, IntegrityError, connection, models, transaction
@@ -18,6 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 from PIL import Image, ImageOps
 
 from pages.caching import letter_cache_bump
@@ -26,10 +28,21 @@ from pages.services import letter_plugin_cache_invalidate
 
 from . import offline, outbox, share_images
 from .addresses import email_canonical
+from .delivery_pack import (
+    BUILD_LEASE,
+    LIST_GRACE,
+    PackContent,
+    pack_content,
+    pack_file_name,
+    pack_render,
+    pack_storage,
+)
 from .domains import domain_matches
 from .erasure import admin_history_delete, admin_history_erase
 from .models import (
     OWED_EMAIL_STATES,
+    DeliveryPack,
+    DeliveryPackState,
     EmailKind,
     LetterTally,
     OutboundEmail,
@@ -94,6 +107,8 @@ def _tally_adjust(*, letter_id: int, delta: int, country: str = "") -> None:
         return
     # ``country``: tallies.listed_country(signature), read before any erasure.
     country_tally_adjust(letter_id=letter_id, country=country, delta=delta)
+    if delta < 0:  # someone left the count, perhaps the list: no pack keeps them
+        delivery_packs_discard(letter_id=letter_id)
     LetterTally.objects.get_or_create(letter_id=letter_id)
     # Never below zero: a drifted tally (see letter_recount) must not fail a withdrawal.
     LetterTally.objects.filter(letter_id=letter_id).update(
@@ -309,6 +324,11 @@ def signature_update_details(
             status=signature.status, kind=signature.kind, letter=signature.letter
         )
         listed_before = listed_country(signature) if counted else ""
+        was_listed = (
+            counted
+            and signature.is_public
+            and signature.kind == SignerKind.ORGANISATION
+        )
         old_logo = signature.logo.name if signature.logo else ""
         for field, value in details.items():
             setattr(signature, field, value)
@@ -329,6 +349,10 @@ def signature_update_details(
                 letter_id=signature.letter_id, country=listed_after, delta=1
             )
             transaction.on_commit(partial(letter_cache_bump, signature.letter_id))
+        published = {*Signature.PUBLISHED_FIELDS, "is_public"}
+        if was_listed and (published & set(details) or logo_file or logo_clear):
+            # A listed signer's published details changed (or they left the list).
+            delivery_packs_discard(letter_id=signature.letter_id)
         if old_logo and old_logo != signature.logo.name:
             storage = signature.logo.storage
             transaction.on_commit(partial(storage.delete, old_logo))
@@ -1040,4 +1064,183 @@ def letter_anonymise(*, letter: Letter, dry_run: bool) -> AnonymiseReport:
         listed=listed,
         unlisted=unlisted,
         fields={name: n for name, n in counts.items() if n},
+    )
+
+
+# Delivery packs: the PDF of a letter with its public list (signatories.delivery_pack).
+
+PACK_BUILD_TASK = "signatories.tasks.delivery_pack_build"
+
+
+def _pack_enqueue(pack_id: int) -> None:
+    # After commit. A broker that is down must not fail the editor's request: the
+    # pack stays "being prepared", and a request after its lease queues it again.
+    try:
+        current_app.tasks[PACK_BUILD_TASK].delay(pack_id)
+    except (KombuOperationalError, OSError):
+        logger.warning("Broker unavailable; delivery pack %s not queued", pack_id)
+
+
+def _pack_is_current(pack: DeliveryPack, content: PackContent, *, now) -> bool:
+    """Whether ``pack``'s file may be handed out while the site says ``content``."""
+    if (
+        pack.state != DeliveryPackState.READY
+        or not pack.file_name
+        or pack.text_fingerprint != content.text_fingerprint
+    ):
+        return False
+    if pack.list_fingerprint == content.list_fingerprint:
+        return True
+    # The build the editor asked for moments ago, read after they asked and not yet
+    # handed out: signatures that came in since wait for the next request.
+    return (
+        pack.read_at is not None
+        and pack.read_at >= pack.requested_at
+        and now - pack.requested_at < LIST_GRACE
+        and (pack.handed_out_at is None or pack.handed_out_at < pack.built_at)
+    )
+
+
+def delivery_pack_request(
+    *, letter: Letter, language: str, retry: bool = False
+) -> DeliveryPack:
+    """Return ``letter``'s pack in ``language`` to hand out; queue a build if stale.
+
+    READY means its file prints what the site says now (or is the build asked for
+    moments ago, see ``_pack_is_current``), and the caller hands it out. Otherwise
+    the pack comes back BUILDING with one build queued on commit: a build under way
+    is not queued twice, and a FAILED pack again only with ``retry`` or once the
+    content moved. A stale file is deleted here: it is never handed out again.
+    """
+    content = pack_content(letter_id=letter.pk, language=language)
+    storage = pack_storage()
+    now = timezone.now()
+    with transaction.atomic():
+        DeliveryPack.objects.get_or_create(letter=letter, language=language)
+        pack = DeliveryPack.objects.select_for_update().get(
+            letter=letter, language=language
+        )
+        if _pack_is_current(pack, content, now=now) and storage.exists(pack.file_name):
+            pack.handed_out_at = now
+            pack.save(update_fields=["handed_out_at"])
+            return pack
+        if (
+            pack.state == DeliveryPackState.BUILDING
+            and pack.requested_at > now - BUILD_LEASE
+            and pack.text_fingerprint  # a new row has queued nothing yet
+        ):
+            return pack
+        asked = (content.text_fingerprint, content.list_fingerprint)
+        if (
+            pack.state == DeliveryPackState.FAILED
+            and (pack.text_fingerprint, pack.list_fingerprint) == asked
+            and not retry
+        ):
+            return pack
+        if pack.file_name:
+            transaction.on_commit(partial(storage.delete, pack.file_name))
+        pack.state = DeliveryPackState.BUILDING
+        pack.text_fingerprint, pack.list_fingerprint = asked
+        pack.file_name = ""
+        pack.requested_at = now
+        pack.error = ""
+        pack.save()
+        transaction.on_commit(partial(_pack_enqueue, pack.pk))
+    return pack
+
+
+def _pack_record_failure(*, pack_id: int, content: PackContent, error: str) -> None:
+    with transaction.atomic():
+        pack = DeliveryPack.objects.select_for_update().filter(pk=pack_id).first()
+        if pack is None:
+            return
+        pack.state = DeliveryPackState.FAILED
+        pack.text_fingerprint = content.text_fingerprint
+        pack.list_fingerprint = content.list_fingerprint
+        pack.error = error[:200]
+        pack.save()
+
+
+def _pack_record(*, pack_id: int, content: PackContent, name: str, read_at) -> bool:
+    """Make ``name`` the file of pack ``pack_id``; False if it must not be kept."""
+    storage = pack_storage()
+    with transaction.atomic():
+        pack = DeliveryPack.objects.select_for_update().filter(pk=pack_id).first()
+        if pack is None or (pack.discarded_at and pack.discarded_at >= read_at):
+            # Gone, or a signer left the list while this was rendered: the new
+            # file may name them.
+            transaction.on_commit(partial(storage.delete, name))
+            return False
+        if pack.file_name and pack.file_name != name:
+            transaction.on_commit(partial(storage.delete, pack.file_name))
+        pack.state = DeliveryPackState.READY
+        pack.text_fingerprint = content.text_fingerprint
+        pack.list_fingerprint = content.list_fingerprint
+        pack.file_name = name
+        pack.read_at = read_at
+        pack.built_at = timezone.now()
+        pack.error = ""
+        pack.save()
+    return True
+
+
+def delivery_pack_build(*, pack_id: int) -> bool:
+    """Build pack ``pack_id``'s PDF and keep it; False if there was nothing to do.
+
+    Quiet if the pack (or its letter) is gone, or if its file already prints the
+    current content. A render error is logged and recorded (FAILED, with the
+    exception's class), not retried: the same content would fail the same way.
+    """
+    storage = pack_storage()
+    for _attempt in range(3):  # a signer leaving mid-render means reading again
+        pack = DeliveryPack.objects.filter(pk=pack_id).first()
+        if pack is None:
+            return False
+        read_at = timezone.now()
+        try:
+            content = pack_content(letter_id=pack.letter_id, language=pack.language)
+        except Letter.DoesNotExist:
+            return False
+        if (
+            pack.state == DeliveryPackState.READY
+            and (pack.text_fingerprint, pack.list_fingerprint)
+            == (content.text_fingerprint, content.list_fingerprint)
+            and pack.file_name
+            and storage.exists(pack.file_name)
+        ):
+            return False
+        try:
+            pdf = pack_render(content)
+        except Exception as exc:  # a bug or a time limit: the same again would fail
+            logger.exception("Delivery pack %s could not be built", pack_id)
+            _pack_record_failure(
+                pack_id=pack_id, content=content, error=type(exc).__name__
+            )
+            return False
+        name = storage.save(pack_file_name(content), ContentFile(pdf))
+        if _pack_record(pack_id=pack_id, content=content, name=name, read_at=read_at):
+            return True
+    return False
+
+
+def delivery_packs_discard(*, letter_id: int) -> None:
+    """Delete a letter's pack files: a signer left its list or changed what it shows.
+
+    Inside the caller's transaction (a withdrawal, rejection, deletion, an edit).
+    No copy of a departed signer's name outlives the list, and a build that read
+    the list before now does not keep its file (``_pack_record``).
+    """
+    packs = list(
+        DeliveryPack.objects.select_for_update()
+        .filter(letter_id=letter_id)
+        .values_list("pk", "file_name")
+    )
+    if not packs:
+        return
+    storage = pack_storage()
+    for _pk, name in packs:
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
+    DeliveryPack.objects.filter(pk__in=[pk for pk, _name in packs]).update(
+        file_name="", discarded_at=timezone.now()
     )

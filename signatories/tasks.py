@@ -1,4 +1,5 @@
-"""Background work: the email outbox, newsletters, the editors' digest, share images."""
+"""Background work: the email outbox, newsletters, the editors' digest, share
+images and delivery packs."""
 
 import logging
 
@@ -11,7 +12,8 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import newsletters, outbox, share_images
+from . import newsletters, outbox, services, share_images
+from .delivery_pack import BUILD_SECONDS
 from .retention import retention_sweep  # noqa: F401  (registers the beat task)
 from .review import approval_queue_url, signatures_awaiting_approval
 
@@ -107,3 +109,17 @@ def send_review_digest() -> int:
         subject = render_to_string("signatories/email/digest_subject.txt").strip()
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     return sum(letter.waiting for letter in waiting)
+
+
+# Rendering a long list takes a while: a time limit of its own, well above the
+# default's. No Celery retry: a failure is recorded on the pack, and the editor's
+# next request after a changed text or list (or "Try again") queues a new build.
+@shared_task(
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=BUILD_SECONDS,
+    time_limit=BUILD_SECONDS + 60,
+)
+def delivery_pack_build(pack_id: int) -> bool:
+    """Build one letter's delivery pack (PDF) unless its file is still current."""
+    return services.delivery_pack_build(pack_id=pack_id)
