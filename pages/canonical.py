@@ -15,6 +15,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
 _WHITESPACE = re.compile(r"\s+")
@@ -32,7 +33,8 @@ class _TextExtractor(HTMLParser):
         # Block boundaries separate words ("<p>a</p><p>b</p>" reads "a b").
         self.parts.append(" ")
 
-    handle_endtag = handle_starttag
+    def handle_endtag(self, tag) -> None:
+        self.parts.append(" ")
 
 
 def visible_text(markup: str) -> str:
@@ -45,12 +47,31 @@ def visible_text(markup: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def canonical_parts(content) -> list[str]:
-    parts = [content.title, content.recipient, content.body]
-    for text in content.recommendation_rows():
-        parts.append(f"{text.recommendation.number}. {text.title}")
-        parts.append(text.body)
+def parts_of(
+    *, title: str, recipient: str, body: str, recommendations: Iterable[tuple]
+) -> list[str]:
+    """The canonical parts from plain values (migrations hold no model methods).
+
+    ``recommendations``: ``(number, title, body)`` for each recommendation of the
+    version, in any order.
+    """
+    parts = [title, recipient, body]
+    for number, rec_title, rec_body in sorted(recommendations, key=lambda r: r[0]):
+        parts.append(f"{number}. {rec_title}")
+        parts.append(rec_body)
     return [part for part in map(visible_text, parts) if part]
+
+
+def canonical_parts(content) -> list[str]:
+    return parts_of(
+        title=content.title,
+        recipient=content.recipient,
+        body=content.body,
+        recommendations=[
+            (text.recommendation.number, text.title, text.body)
+            for text in content.recommendation_rows()
+        ],
+    )
 
 
 def canonical_text(content) -> str:
@@ -58,6 +79,11 @@ def canonical_text(content) -> str:
     return "\n".join(canonical_parts(content))
 
 
+def hash_of(text: str) -> str:
+    """SHA-256 (hex) of a canonical text, encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def text_hash(content) -> str:
     """SHA-256 (hex) of the canonical text of ``content``."""
-    return hashlib.sha256(canonical_text(content).encode("utf-8")).hexdigest()
+    return hash_of(canonical_text(content))
