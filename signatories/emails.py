@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from djangocms_versioning.models import Version
+
+from pages.models import LetterContent
 
 from .models import EmailKind, Signature, SignatureStatus
 from .tokens import confirm_token, withdraw_token
@@ -22,10 +25,15 @@ CONFIRMED_STATES = (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED)
 
 @dataclass(frozen=True)
 class KindSpec:
-    """The templates of one kind of email, and whether it is still worth sending."""
+    """The templates of one kind of email, and whether it is still worth sending.
+
+    A kind ``about_version`` is owed about one version of the letter's text (the
+    outbox row names it) and is rendered with ``version_context``.
+    """
 
     template: str
     still_owed: Callable[[Signature], bool]
+    about_version: bool = False
 
 
 def _confirm_owed(signature: Signature) -> bool:
@@ -47,6 +55,14 @@ KINDS: dict[str, KindSpec] = {
     ),
     EmailKind.REJECTED: KindSpec(
         "rejected", lambda s: s.status == SignatureStatus.REJECTED
+    ),
+    # A substantive new version: owed while the signer still stands behind an
+    # earlier one (a signature never moves version once confirmed) and the letter
+    # is on the site.
+    EmailKind.LETTER_CHANGED: KindSpec(
+        "letter_changed",
+        lambda s: s.status in CONFIRMED_STATES and s.letter.is_published,
+        about_version=True,
     ),
 }
 
@@ -80,17 +96,50 @@ def signature_links(signature: Signature) -> dict[str, str]:
     }
 
 
+def _version_url(name: str, content: LetterContent, number: int) -> str:
+    """The letter's page for a version or its differences, in that text's language.
+
+    Empty where the page does not exist (no letters page, no such view).
+    """
+    with translation.override(content.language):
+        try:
+            path = reverse(
+                f"letters:{name}",
+                kwargs={"slug": content.letter.slug, "number": number},
+            )
+        except NoReverseMatch:
+            return ""
+    return _absolute(path)
+
+
+def version_context(content: LetterContent) -> dict:
+    """What an email about a new version says: its number, date, note and links."""
+    version = Version.objects.get_for_content(content)
+    number = int(version.number)
+    letter_url = _absolute(content.get_absolute_url())
+    return {
+        "content": content,
+        "version_number": number,
+        "change_note": content.change_note,
+        "version_url": _version_url("letter-version", content, number) or letter_url,
+        "diff_url": _version_url("letter-diff", content, number) or letter_url,
+    }
+
+
 def email_render(
     *,
     kind: str,
     signature: Signature,
     language: str | None = None,
     recipient: str | None = None,
+    letter_content: LetterContent | None = None,
 ) -> EmailMultiAlternatives | None:
     """The email of ``kind`` for ``signature``, or None if it is no longer owed."""
     spec = KINDS.get(kind)
     if spec is None or not spec.still_owed(signature):
         return None
+    if spec.about_version and letter_content is None:
+        return None  # the version it was about is gone
     language = language or signature.language
     with translation.override(language):
         context = {
@@ -100,6 +149,8 @@ def email_render(
             "timeout_days": settings.SIGNATURE_TOKEN_TIMEOUT // 86400,
             **signature_links(signature),
         }
+        if spec.about_version:
+            context |= version_context(letter_content)
         base = f"signatories/email/{spec.template}"
         subject = render_to_string(f"{base}_subject.txt", context).strip()
         text = render_to_string(f"{base}.txt", context)
