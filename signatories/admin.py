@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -106,6 +106,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "country",
         "domain_match",
         "is_public",
+        "version_column",
         "signed_on",
     ]
     list_filter = [
@@ -132,6 +133,8 @@ class SignatureAdmin(admin.ModelAdmin):
         "contact_email",  # the confirmed identity; uniqueness and tokens use it
         "email_normalised",
         "language",
+        "version_signed",
+        "text_hash",
         "created_at",
         "confirmed_at",
         "reviewed_at",
@@ -162,6 +165,14 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # signatures come through the form or the API
+
+    def get_queryset(self, request):
+        # The version's number joined in (one version row per text): no query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(version_number=F("letter_content__versions__number"))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # A withdrawn signature was erased: nobody types its details back in.
@@ -241,6 +252,23 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.display(description=_("letter"), ordering="letter__slug")
     def letter_column(self, obj):
         return obj.letter.slug
+
+    @admin.display(description=_("version"), ordering="letter_content")
+    def version_column(self, obj):
+        number = getattr(obj, "version_number", None)
+        return number or "—"
+
+    @admin.display(description=_("version signed"))
+    def version_signed(self, obj):
+        content = obj.letter_content
+        if content is None:
+            return "—"
+        number = getattr(obj, "version_number", None)
+        return _("Version %(number)s (%(language)s): %(title)s") % {
+            "number": number or "?",
+            "language": content.language,
+            "title": content.title,
+        }
 
     @admin.display(description=_("domain match"), boolean=True, ordering="domain_match")
     def domain_match(self, obj):

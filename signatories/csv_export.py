@@ -35,6 +35,10 @@ COLUMNS = [
     ("confirmed_at", "Confirmed at"),
     ("reviewed_at", "Reviewed at"),
     ("domain_match", "Domain match"),
+    # The version of the text signed (joined: one version row per text) and the
+    # SHA-256 of its canonical text (docs/decisions.md).
+    ("letter_content__versions__number", "Version"),
+    ("text_hash", "Text hash"),
 ]
 
 
