@@ -554,7 +554,7 @@ def letter_list(request: HttpRequest, lang: str = Lang):
     "/letters/{slug}/",
     "letter-detail",
     response=LetterDetail,
-    summary="One letter with its count and recommendations",
+    summary="One letter with its count, recommendations and versions",
     openapi_extra=_responses(200, _304=NOT_MODIFIED, _404=NOT_FOUND),
 )
 @cached_read

@@ -480,3 +480,45 @@ def test_signature_status_of_notices_is_unchanged(letter, sign, confirm):
     signature.refresh_from_db()
     assert signature.status == SignatureStatus.CONFIRMED
     assert services.letter_recount(letter=letter) == 1
+
+
+def test_signer_confirming_after_a_change_is_told_of_it(letter, sign, confirm):
+    """Signed before a substantive change, confirmed after: owed the notice too."""
+    pending = sign(letter).signature
+    content = change(letter)
+    services.letter_change_emails_queue(content_id=content.pk)
+    assert not OutboundEmail.objects.filter(kind=EmailKind.LETTER_CHANGED).exists()
+    confirm(pending)
+    [email] = OutboundEmail.objects.filter(kind=EmailKind.LETTER_CHANGED)
+    assert (email.signature_id, email.letter_content_id) == (pending.pk, content.pk)
+    assert number(pending) == 1
+
+
+def test_signer_confirming_after_a_correction_is_told_nothing(letter, sign, confirm):
+    """A correction owes no notice, before or after confirmation."""
+    pending = sign(letter).signature
+    change(letter, kind="correction")
+    confirm(pending)
+    assert not OutboundEmail.objects.filter(kind=EmailKind.LETTER_CHANGED).exists()
+
+
+def test_the_documented_example_hash_is_what_the_code_computes():
+    """docs/decisions.md's worked example matches pages.canonical."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from pages.canonical import hash_of, parts_of
+
+    docs = (Path(settings.BASE_DIR) / "docs" / "decisions.md").read_text()
+    section = docs.split("## What a signature is bound to", 1)[1]
+    documented = section.split("and its hash is\n  `", 1)[1].split("`", 1)[0]
+    parts = parts_of(
+        title="Stop the raids",
+        recipient="To the board of Example Corp",
+        body="<p>We write to you about the <em>raids</em>.</p>\n"
+        "<p>Cafe\u0301 owners &amp; journalists.</p>",
+        recommendations=[(1, "Stop the raids", "<p>Now.</p>")],
+    )
+    assert parts[2] == "We write to you about the raids . Café owners & journalists."
+    assert hash_of("\n".join(parts)) == documented
