@@ -66,7 +66,7 @@ def letter_change_log(letter):
         }
         for n, entry in enumerate(entries)
     ]
-    return {"letter": letter, "versions": versions, "language": language}
+    return {"letter": letter, "versions": versions, "page_language": get_language()}
 
 
 @register.inclusion_tag("signatories/_sign_form.html", takes_context=True)

@@ -241,6 +241,10 @@ def test_change_log_follows_the_text_shown(letter):
     with translation.override("de"):
         html = CHANGE_LOG.render(Context({"letter": letter}))
     assert "English note" in html and 'lang="en"' in html
+    assert (
+        '<section class="change-log" aria-labelledby="change-log-title" lang="de">'
+        in html
+    )
 
 
 # Admin, CSV and API
