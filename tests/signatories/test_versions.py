@@ -125,8 +125,16 @@ def test_signing_after_a_change_binds_to_the_new_version(letter, sign, confirm):
     assert after.text_hash == letter.content("en").text_hash != before.text_hash
 
 
-def test_pending_signature_signing_again_is_bound_to_the_new_version(letter, sign):
-    """While pending, signing again after a change binds to the change."""
+@pytest.mark.parametrize("path", ["postgresql", "fallback"])
+def test_pending_signature_signing_again_is_bound_to_the_new_version(
+    letter, sign, path, monkeypatch
+):
+    """While pending, signing again after a change binds to the change (both the
+    one-statement path and the embedded default's ORM path)."""
+    if path == "fallback":
+        from signatories import services as module
+
+        monkeypatch.setattr(module.connection, "vendor", "sqlite")
     first = sign(letter).signature
     change(letter)
     again = sign(letter).signature
