@@ -113,16 +113,15 @@ def _version_url(name: str, content: LetterContent, number: int) -> str:
 
 
 def version_context(content: LetterContent) -> dict:
-    """What an email about a new version says: its number, date, note and links."""
-    version = Version.objects.get_for_content(content)
-    number = int(version.number)
-    letter_url = _absolute(content.get_absolute_url())
+    """What an email about a new version says: its number, the editor's note, and
+    where to see the differences (the letter's page until that page exists)."""
+    number = int(Version.objects.get_for_content(content).number)
     return {
         "content": content,
         "version_number": number,
         "change_note": content.change_note,
-        "version_url": _version_url("letter-version", content, number) or letter_url,
-        "diff_url": _version_url("letter-diff", content, number) or letter_url,
+        "diff_url": _version_url("letter-diff", content, number)
+        or _absolute(content.get_absolute_url()),
     }
 
 

@@ -547,32 +547,7 @@ def signature_withdraw(
                 country=country,
                 content_id=signature.letter_content_id,
             )
-        # Signed before a substantive change and confirmed after it: owed its
-        # notice like every earlier signer (the others got theirs meanwhile).
-        for content_id in _later_notices(signature):
-            outbox.emails_queue_about_version(
-                kind=EmailKind.LETTER_CHANGED,
-                content_id=content_id,
-                signature_ids=[signature.pk],
-            )
     return LinkResult(LinkOutcome.DONE, signature)
-
-
-def _later_notices(signature: Signature) -> list[int]:
-    """Substantive versions of the signed text published after it (one query)."""
-    if not signature.letter_content_id:
-        return []
-    signed_language = LetterContent._original_manager.filter(
-        pk=signature.letter_content_id
-    ).values("language")
-    # Per letter and language, versions are created (and published) in pk order.
-    return list(
-        LetterChangeNotice.objects.filter(
-            content__letter_id=signature.letter_id,
-            content__language=Subquery(signed_language),
-            content_id__gt=signature.letter_content_id,
-        ).values_list("content_id", flat=True)
-    )
 
 
 DECISION_EMAILS = {
