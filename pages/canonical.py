@@ -5,8 +5,8 @@ the public version page (docs/decisions.md, "What a signature is bound to"):
 
 1. Take, in this order: the title; the recipient; the body; then for each
    recommendation in the version, by number: ``"<number>. <title>"`` and its text.
-2. Reduce each part to the text a reader sees (HTML tags dropped, entities
-   decoded), normalise it to Unicode NFC, collapse every run of whitespace to one
+2. Reduce each part to the text a reader sees (block tags a space, inline tags
+   dropped, entities decoded), NFC, every run of whitespace collapsed to one
    space and strip both ends; drop parts that end up empty.
 3. Join the parts with a line feed (U+000A), encode as UTF-8, take SHA-256 (hex).
 """
@@ -15,9 +15,49 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
 _WHITESPACE = re.compile(r"\s+")
+# Tags that separate words: HTML's block-level elements and line breaks.
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    }
+)
 
 
 class _TextExtractor(HTMLParser):
@@ -29,10 +69,14 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
     def handle_starttag(self, tag, attrs) -> None:
-        # Block boundaries separate words ("<p>a</p><p>b</p>" reads "a b").
-        self.parts.append(" ")
+        # Block boundaries separate words ("<p>a</p><p>b</p>" reads "a b"); inline
+        # tags do not ("<em>raids</em>." reads "raids.").
+        if tag.lower() in BLOCK_TAGS:
+            self.parts.append(" ")
 
-    handle_endtag = handle_starttag
+    def handle_endtag(self, tag) -> None:
+        if tag.lower() in BLOCK_TAGS:
+            self.parts.append(" ")
 
 
 def visible_text(markup: str) -> str:
@@ -45,12 +89,31 @@ def visible_text(markup: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def canonical_parts(content) -> list[str]:
-    parts = [content.title, content.recipient, content.body]
-    for text in content.recommendation_rows():
-        parts.append(f"{text.recommendation.number}. {text.title}")
-        parts.append(text.body)
+def parts_of(
+    *, title: str, recipient: str, body: str, recommendations: Iterable[tuple]
+) -> list[str]:
+    """The canonical parts from plain values (migrations hold no model methods).
+
+    ``recommendations``: ``(number, title, body)`` for each recommendation of the
+    version, in any order.
+    """
+    parts = [title, recipient, body]
+    for number, rec_title, rec_body in sorted(recommendations, key=lambda r: r[0]):
+        parts.append(f"{number}. {rec_title}")
+        parts.append(rec_body)
     return [part for part in map(visible_text, parts) if part]
+
+
+def canonical_parts(content) -> list[str]:
+    return parts_of(
+        title=content.title,
+        recipient=content.recipient,
+        body=content.body,
+        recommendations=[
+            (text.recommendation.number, text.title, text.body)
+            for text in content.recommendation_rows()
+        ],
+    )
 
 
 def canonical_text(content) -> str:
@@ -58,6 +121,11 @@ def canonical_text(content) -> str:
     return "\n".join(canonical_parts(content))
 
 
+def hash_of(text: str) -> str:
+    """SHA-256 (hex) of a canonical text, encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def text_hash(content) -> str:
     """SHA-256 (hex) of the canonical text of ``content``."""
-    return hashlib.sha256(canonical_text(content).encode("utf-8")).hexdigest()
+    return hash_of(canonical_text(content))

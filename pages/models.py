@@ -80,7 +80,8 @@ class Letter(PublishedTextMixin, models.Model):
 
     Its text lives in ``LetterContent`` rows, one per language and version, managed
     by djangocms-versioning (draft, published, archived). ``status`` and
-    ``published_languages`` mirror which languages have a published version; only
+    ``published_languages`` mirror which languages have a published version (and
+    ``published_texts`` which version, with its hash); only
     ``pages.services.letter_sync_publication`` writes them, on every publish and
     unpublish, so that reads stay one indexed query.
     """
@@ -101,6 +102,9 @@ class Letter(PublishedTextMixin, models.Model):
         editable=False,
     )
     published_languages = models.JSONField(default=list, blank=True, editable=False)
+    # Language -> [content id, text hash] of its published version: what a signature
+    # made in that language is bound to, with no query per sign-up.
+    published_texts = models.JSONField(default=dict, blank=True, editable=False)
     published_on = models.DateField(_("date of the letter"), default=timezone.localdate)
     signing_opens = models.DateTimeField(_("signing opens"), null=True, blank=True)
     signing_closes = models.DateTimeField(_("signing closes"), null=True, blank=True)
@@ -152,6 +156,20 @@ class Letter(PublishedTextMixin, models.Model):
 
     def _published_contents_queryset(self):
         return LetterContent.objects.filter(letter=self)
+
+    def published_text(self, language: str | None = None) -> tuple[int, str] | None:
+        """(content id, text hash) of the published text shown in ``language``.
+
+        The same fallbacks as ``content()``, read from the mirror: no query.
+        """
+        from .languages import fallback_chain
+
+        texts = self.published_texts or {}
+        for code in fallback_chain(language or get_language()):
+            if code in texts:
+                return tuple(texts[code])
+        first = next(iter(sorted(texts)), None)
+        return tuple(texts[first]) if first else None
 
     def current_recommendations(self) -> list["Recommendation"]:
         """The recommendations the shown version of the text has, in order."""
@@ -208,6 +226,9 @@ class LetterContent(models.Model):
         blank=True,
         help_text=_("One line, shown publicly in the letter's change log."),
     )
+    # SHA-256 of ``canonical_text()``, stored when the version is published
+    # (``pages.services.letter_content_seal``); blank while it is a draft.
+    text_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("letter text")
@@ -239,11 +260,6 @@ class LetterContent(models.Model):
         from .canonical import canonical_text
 
         return canonical_text(self)
-
-    def text_hash(self) -> str:
-        from .canonical import text_hash
-
-        return text_hash(self)
 
 
 class RecommendationStatus(models.TextChoices):

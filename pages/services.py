@@ -18,6 +18,7 @@ from djangocms_versioning.constants import DRAFT
 from djangocms_versioning.models import Version
 
 from .caching import letter_cache_bump
+from .canonical import text_hash
 from .events import letter_version_published
 from .models import (
     Delivery,
@@ -268,7 +269,7 @@ def letter_content_copy(original: LetterContent) -> LetterContent:
     fields = {
         field.name: getattr(original, field.name)
         for field in LetterContent._meta.fields
-        if field.name not in ("id", "change_kind", "change_note")
+        if field.name not in ("id", "change_kind", "change_note", "text_hash")
     }
     new = LetterContent._original_manager.create(**fields)
     RecommendationText.objects.bulk_create(
@@ -287,15 +288,27 @@ def letter_content_copy(original: LetterContent) -> LetterContent:
 def letter_sync_publication(*, letter_id: int) -> Letter:
     """Mirror which languages of a letter have a published version on the letter."""
     letter = Letter.objects.select_for_update().get(pk=letter_id)
-    languages = sorted(
-        LetterContent.objects.filter(letter_id=letter_id).values_list(
-            "language", flat=True
-        )
+    rows = LetterContent.objects.filter(letter_id=letter_id).values_list(
+        "language", "pk", "text_hash"
     )
+    texts = {language: [pk, digest] for language, pk, digest in sorted(rows)}
+    languages = sorted(texts)
     status = PublicationStatus.PUBLISHED if languages else PublicationStatus.DRAFT
-    if languages != letter.published_languages or status != letter.status:
-        letter.published_languages, letter.status = languages, status
-        letter.save(update_fields=["published_languages", "status", "updated_at"])
+    if (languages, texts, status) != (
+        letter.published_languages,
+        letter.published_texts,
+        letter.status,
+    ):
+        letter.published_languages, letter.published_texts = languages, texts
+        letter.status = status
+        letter.save(
+            update_fields=[
+                "published_languages",
+                "published_texts",
+                "status",
+                "updated_at",
+            ]
+        )
     campaign_content_changed()
     return letter
 
@@ -313,8 +326,22 @@ def update_sync_publication(*, update_id: int) -> Update:
     return update
 
 
+def letter_content_seal(*, content: LetterContent) -> str:
+    """Store the hash of a version's canonical text; call as it is published.
+
+    A published version is never edited (a change is a new version), so the hash
+    stored here is what every signature made against it carries.
+    """
+    content.text_hash = text_hash(content)
+    LetterContent._original_manager.filter(pk=content.pk).update(
+        text_hash=content.text_hash
+    )
+    return content.text_hash
+
+
 def on_letter_content_publish(version: Version) -> None:
     content = version.content
+    letter_content_seal(content=content)
     letter_sync_publication(letter_id=content.letter_id)
     previous = (
         Version.objects.filter(

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.db.models.functions import TruncDate
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -177,6 +177,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "country",
         "domain_match",
         "is_public",
+        "version_column",
         "signed_on",
     ]
     list_filter = [
@@ -206,6 +207,8 @@ class SignatureAdmin(admin.ModelAdmin):
         "language",
         "source",
         "source_note",
+        "version_signed",
+        "text_hash",
         "created_at",
         "confirmed_at",
         "reviewed_at",
@@ -237,6 +240,14 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # signatures come through the form or the API
+
+    def get_queryset(self, request):
+        # The version's number joined in (one version row per text): no query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(version_number=F("letter_content__versions__number"))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # A withdrawn signature was erased: nobody types its details back in.
@@ -324,6 +335,23 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.display(description=_("letter"), ordering="letter__slug")
     def letter_column(self, obj):
         return obj.letter.slug
+
+    @admin.display(description=_("version"), ordering="letter_content")
+    def version_column(self, obj):
+        number = getattr(obj, "version_number", None)
+        return number or "—"
+
+    @admin.display(description=_("version signed"))
+    def version_signed(self, obj):
+        content = obj.letter_content
+        if content is None:
+            return "—"
+        number = getattr(obj, "version_number", None)
+        return _("Version %(number)s (%(language)s): %(title)s") % {
+            "number": number or "?",
+            "language": content.language,
+            "title": content.title,
+        }
 
     @admin.display(description=_("domain match"), boolean=True, ordering="domain_match")
     def domain_match(self, obj):

@@ -143,12 +143,32 @@ class RecommendationOut(Schema):
     )
 
 
+class LetterVersion(Schema):
+    number: int = Field(description="Version number of the text in `language`.")
+    language: str
+    date: str = Field(description="Publication date (ISO 8601).")
+    note: str = Field(description="The editors' one-line note on the change.")
+    count: int = Field(description="Public signatures bound to this version.")
+    text_hash: str = Field(
+        description="SHA-256 (hex) of the version's canonical text; see "
+        'docs/decisions.md, "What a signature is bound to".'
+    )
+    current: bool
+
+
 class LetterDetail(LetterSummary):
     recommendations: list[RecommendationOut]
     responses: list[ResponseOut] = Field(
         description="The target's replies to the letter as a whole, oldest first."
     )
     deliveries: list[DeliveryOut] = Field(description="Oldest first.")
+    version: int | None = Field(description="Number of the version shown.")
+    text_hash: str | None = Field(
+        description="SHA-256 of the canonical text of the version shown."
+    )
+    versions: list[LetterVersion] = Field(
+        description="Every published version of the text shown, newest first."
+    )
 
 
 class Signatory(Schema):
@@ -158,6 +178,12 @@ class Signatory(Schema):
     country: str | None
     type: str
     logo: str | None
+    version: int | None = Field(
+        description="Number of the version of the text signed (its language's)."
+    )
+    text_hash: str | None = Field(
+        description="SHA-256 of the canonical text of the version signed."
+    )
 
 
 class SignatoryList(Schema):
@@ -564,7 +590,7 @@ def letter_list(request: HttpRequest, lang: str = Lang):
     "/letters/{slug}/",
     "letter-detail",
     response=LetterDetail,
-    summary="One letter with its count and recommendations",
+    summary="One letter with its count, recommendations and versions",
     openapi_extra=_responses(200, _304=NOT_MODIFIED, _404=NOT_FOUND),
 )
 @cached_read
@@ -584,6 +610,27 @@ def letter_detail(request: HttpRequest, slug: str = Slug, lang: str = Lang):
             _delivery_out(event.item)
             for event in letter_events
             if event.kind == "delivery"
+        ]
+        content = letter.content()
+        versions = (
+            selectors.letter_change_log(letter=letter, language=content.language)
+            if content is not None
+            else []
+        )
+        current = next((v for v in versions if v.current), None)
+        body["version"] = current.number if current else None
+        body["text_hash"] = (content.text_hash or None) if content else None
+        body["versions"] = [
+            {
+                "number": v.number,
+                "language": v.language,
+                "date": v.published_on.isoformat(),
+                "note": v.note,
+                "count": v.count,
+                "text_hash": v.text_hash,
+                "current": v.current,
+            }
+            for v in versions
         ]
         return body
 
@@ -681,6 +728,8 @@ def signatory_list(
                 )
                 if s.logo
                 else None,
+                "version": int(s.version_number) if s.version_number else None,
+                "text_hash": s.text_hash or None,
             }
             for s in page.items
         ],

@@ -8,4 +8,6 @@ class SignatoriesConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the Celery tasks in every process: the outbox queues them by name.
-        from . import tasks  # noqa: F401
+        from . import receivers, tasks  # noqa: F401
+
+        receivers.connect()

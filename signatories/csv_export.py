@@ -37,6 +37,10 @@ COLUMNS = [
     ("domain_match", "Domain match"),
     ("source", "Source"),
     ("source_note", "Gathered at"),
+    # The version of the text signed (joined: one version row per text) and the
+    # SHA-256 of its canonical text (docs/decisions.md).
+    ("letter_content__versions__number", "Version"),
+    ("text_hash", "Text hash"),
 ]
 
 

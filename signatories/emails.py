@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from djangocms_versioning.models import Version
+
+from pages.models import LetterContent
 
 from .models import EmailKind, Signature, SignatureStatus
 from .tokens import confirm_token, unsubscribe_token, withdraw_token
@@ -24,12 +27,17 @@ CONFIRMED_STATES = (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED)
 
 @dataclass(frozen=True)
 class KindSpec:
-    """The templates of one kind of email, and whether it is still worth sending."""
+    """The templates of one kind of email, and whether it is still worth sending.
+
+    A kind ``about_version`` is owed about one version of the letter's text (the
+    outbox row names it) and is rendered with ``version_context``.
+    """
 
     template: str
     still_owed: Callable[[Signature], bool]
     # Sent to many at once: an unsubscribe link and List-Unsubscribe headers.
     bulk: bool = False
+    about_version: bool = False
 
 
 def _confirm_owed(signature: Signature) -> bool:
@@ -58,6 +66,14 @@ KINDS: dict[str, KindSpec] = {
         "newsletter",
         lambda s: s.newsletter and s.status in CONFIRMED_STATES,
         bulk=True,
+    ),
+    # A substantive new version: owed while the signer still stands behind an
+    # earlier one (a signature never moves version once confirmed) and the letter
+    # is on the site.
+    EmailKind.LETTER_CHANGED: KindSpec(
+        "letter_changed",
+        lambda s: s.status in CONFIRMED_STATES and s.letter.is_published,
+        about_version=True,
     ),
 }
 
@@ -108,6 +124,35 @@ def unsubscribe_url(signature: Signature) -> str:
     )
 
 
+def _version_url(name: str, content: LetterContent, number: int) -> str:
+    """The letter's page for a version or its differences, in that text's language.
+
+    Empty where the page does not exist (no letters page, no such view).
+    """
+    with translation.override(content.language):
+        try:
+            path = reverse(
+                f"letters:{name}",
+                kwargs={"slug": content.letter.slug, "number": number},
+            )
+        except NoReverseMatch:
+            return ""
+    return _absolute(path)
+
+
+def version_context(content: LetterContent) -> dict:
+    """What an email about a new version says: its number, the editor's note, and
+    where to see the differences (the letter's page until that page exists)."""
+    number = int(Version.objects.get_for_content(content).number)
+    return {
+        "content": content,
+        "version_number": number,
+        "change_note": content.change_note,
+        "diff_url": _version_url("letter-diff", content, number)
+        or _absolute(content.get_absolute_url()),
+    }
+
+
 def email_render(
     *,
     kind: str,
@@ -116,6 +161,7 @@ def email_render(
     recipient: str | None = None,
     content: dict | None = None,
     links: dict[str, str] | None = None,
+    letter_content: LetterContent | None = None,
 ) -> EmailMultiAlternatives | None:
     """The email of ``kind`` for ``signature``, or None if it is no longer owed.
 
@@ -125,6 +171,8 @@ def email_render(
     spec = KINDS.get(kind)
     if spec is None or not spec.still_owed(signature):
         return None
+    if spec.about_version and letter_content is None:
+        return None  # the version it was about is gone
     language = language or signature.language
     with translation.override(language):
         if links is None:
@@ -139,6 +187,8 @@ def email_render(
             **(content or {}),
             **links,
         }
+        if spec.about_version:
+            context |= version_context(letter_content)
         base = f"signatories/email/{spec.template}"
         subject = render_to_string(f"{base}_subject.txt", context).strip()
         text = render_to_string(f"{base}.txt", context)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from pages.models import Letter
+from pages.models import Letter, LetterContent
 
 
 class SignatureStatus(models.TextChoices):
@@ -83,10 +83,26 @@ class Signature(models.Model):
         "organisation_type",
         "logo",
     )
-    NON_PERSONAL_FIELDS = ("kind", "status", "language", "source")
+    NON_PERSONAL_FIELDS = ("kind", "status", "language", "source", "text_hash")
 
     letter = models.ForeignKey(
         Letter, on_delete=models.PROTECT, related_name="signatures"
+    )
+    # The published version of the letter's text the signer was shown (in their
+    # language, or its fallback), and the SHA-256 of its canonical text
+    # (docs/decisions.md, "What a signature is bound to"). Not personal: erasure
+    # keeps them, so a withdrawn signature still says what it had endorsed.
+    letter_content = models.ForeignKey(
+        LetterContent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="signatures",
+        verbose_name=_("version signed"),
+    )
+    text_hash = models.CharField(
+        _("hash of the text signed"), max_length=64, blank=True, editable=False
     )
     # Links in emails name this, not the sequential pk: ids cannot be enumerated.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -218,6 +234,57 @@ class LetterTally(models.Model):
         return f"{self.letter}: {self.public_count}"
 
 
+class LetterVersionTally(models.Model):
+    """The public count of one version of a letter's text: who signed that version.
+
+    Kept in step by the services in the same transaction as ``LetterTally`` (a
+    counted signature never changes version), so the change log reads it.
+    """
+
+    content = models.OneToOneField(
+        LetterContent,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="signature_tally",
+    )
+    public_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("signature count of a version")
+
+    def __str__(self) -> str:
+        return f"{self.content_id}: {self.public_count}"
+
+
+class LetterChangeNotice(models.Model):
+    """A substantive new version whose earlier signers are owed a notice.
+
+    Recorded in the transaction that publishes the version, so a broker that is
+    down then loses nothing: the outbox sweep queues the work again until
+    ``completed_at`` is set. Each signer's email is one outbox row, unique per
+    (signature, version).
+    """
+
+    content = models.OneToOneField(
+        LetterContent,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="change_notice",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # While in the future, a queued or running task holds the notice.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    emails_queued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("notice of a changed letter")
+        verbose_name_plural = _("notices of changed letters")
+
+    def __str__(self) -> str:
+        return f"{self.content_id}: {self.emails_queued}"
+
+
 class EmailKind(models.TextChoices):
     """What an outbound email says; ``signatories.outbox`` maps each to templates."""
 
@@ -226,6 +293,7 @@ class EmailKind(models.TextChoices):
     APPROVED = "approved", _("Signature approved")
     REJECTED = "rejected", _("Signature rejected")
     NEWSLETTER = "newsletter", _("Newsletter")
+    LETTER_CHANGED = "letter_changed", _("Letter changed")
 
 
 class EmailState(models.TextChoices):
@@ -346,6 +414,14 @@ class OutboundEmail(models.Model):
         blank=True,
         related_name="emails",
     )
+    # The version an email is about (a changed letter's notice), else null.
+    letter_content = models.ForeignKey(
+        LetterContent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Blanked once the email is settled (sent, refused, cancelled): store the least.
     recipient = models.EmailField(_("recipient"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
@@ -397,6 +473,14 @@ class OutboundEmail(models.Model):
                 fields=["signature"],
                 condition=Q(state="failed_permanent"),
                 name="outbox_refused",
+            ),
+        ]
+        constraints = [
+            # One notice per signer and version: a task run twice adds nothing.
+            models.UniqueConstraint(
+                fields=["signature", "kind", "letter_content"],
+                condition=Q(letter_content__isnull=False),
+                name="outbox_one_email_per_version",
             ),
         ]
 

@@ -186,6 +186,53 @@ def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
     return row[0]
 
 
+def emails_queue_about_version(
+    *, kind: str, content_id: int, signature_ids: list[int]
+) -> int:
+    """Owe each of these signatures one email of ``kind`` about a version.
+
+    One statement for the batch. A signature that already has (or was refused)
+    this email for this version gets nothing: the unique constraint
+    ``outbox_one_email_per_version`` decides, so running it twice adds nothing.
+    Erased signatures (no address) are skipped. Returns how many were added; each
+    is queued on commit.
+    """
+    if not signature_ids:
+        return 0
+    table = OutboundEmail._meta.db_table
+    signatures = Signature._meta.db_table
+    now = timezone.now()
+    marks = ", ".join(["%s"] * len(signature_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (kind, signature_id, letter_content_id, recipient,
+                language, state, attempts, next_attempt_at, lease_until,
+                claimed_by, last_error, created_at)
+            SELECT %s, s.id, %s, s.contact_email, s.language, %s, 0, %s, %s, '',
+                '', %s
+            FROM {signatures} s
+            WHERE s.id IN ({marks}) AND s.contact_email <> ''
+            ORDER BY s.id
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,  # noqa: S608 (table names come from the models)
+            [
+                kind,
+                content_id,
+                EmailState.PENDING,
+                now,
+                _queue_lease(),
+                now,
+                *signature_ids,
+            ],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for email_id in ids:
+        transaction.on_commit(partial(_enqueue, email_id))
+    return len(ids)
+
+
 def emails_cancel(*, signature_id: int, kinds: tuple[str, ...] | None = None) -> int:
     """Drop every email still owed to a signature (or only those of ``kinds``).
 
@@ -222,6 +269,8 @@ def email_build(email: OutboundEmail) -> EmailMultiAlternatives | None:
         language=email.language,
         recipient=email.recipient,
         content=content,
+        # Only emails about a version name one (read for those alone).
+        letter_content=email.letter_content if email.letter_content_id else None,
     )
 
 

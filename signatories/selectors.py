@@ -1,14 +1,20 @@
 """Reads for public pages and the API: cheap at a million signatures."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
+from django.utils import timezone
+from djangocms_versioning.constants import PUBLISHED
+from djangocms_versioning.models import StateTracking
 
 from pages.models import Letter
+from pages.selectors import letter_versions_public
 
 from .models import (
     LetterCountryTally,
     LetterTally,
+    LetterVersionTally,
     Signature,
     SignatureStatus,
     SignerKind,
@@ -63,7 +69,8 @@ def letter_public_signatories(
     if after:
         qs = qs.filter(id__gt=after)
     rows = list(
-        qs.order_by("id").only(
+        qs.order_by("id")
+        .only(
             "id",
             "organisation",
             "website",
@@ -72,7 +79,11 @@ def letter_public_signatories(
             "logo",
             "comment",
             "letter_id",
-        )[: limit + 1]
+            "letter_content_id",
+            "text_hash",
+        )
+        # The number of the version signed, joined (one version row per text).
+        .annotate(version_number=F("letter_content__versions__number"))[: limit + 1]
     )
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return SignatoryPage(items=rows[:limit], next_cursor=next_cursor)
@@ -181,3 +192,63 @@ def letter_listed_signatories(*, letter: Letter) -> QuerySet[Signature]:
         .order_by("id")
         .only("id", "organisation", "country", "organisation_type", "logo")
     )
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """One published version of a letter's text in the public change log."""
+
+    content_id: int
+    number: int
+    language: str
+    published_on: datetime.date
+    note: str
+    text_hash: str
+    count: int
+    current: bool
+
+
+def letter_change_log(*, letter: Letter, language: str) -> list[VersionEntry]:
+    """Every published version of the letter's text in ``language``, newest first.
+
+    With each version's date, the editor's note, its hash and how many counted
+    signatures are bound to it (from ``LetterVersionTally``: no COUNT per view).
+    A version published before versioning has no publication record: it shows
+    the letter's date.
+    """
+    rows = letter_versions_public(letter=letter, language=language)
+    if not rows:
+        return []
+    content_ids = [row["content"].pk for row in rows]
+    counts = dict(
+        LetterVersionTally.objects.filter(content_id__in=content_ids).values_list(
+            "content_id", "public_count"
+        )
+    )
+    published = dict(
+        StateTracking.objects.filter(
+            version_id__in=[row["version"].pk for row in rows], new_state=PUBLISHED
+        )
+        .values_list("version_id")
+        .annotate(first=Min("date"))
+        .order_by()
+    )
+    entries = []
+    for row in rows:
+        version, content = row["version"], row["content"]
+        moment = published.get(version.pk)
+        entries.append(
+            VersionEntry(
+                content_id=content.pk,
+                number=int(version.number),
+                language=content.language,
+                published_on=timezone.localdate(moment)
+                if moment
+                else letter.published_on,
+                note=content.change_note,
+                text_hash=content.text_hash,
+                count=counts.get(content.pk, 0),
+                current=version.state == PUBLISHED,
+            )
+        )
+    return entries

@@ -8,6 +8,7 @@ import io
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from uuid import UUID
 
@@ -19,11 +20,13 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from djangocms_versioning.constants import DRAFT
+from djangocms_versioning.models import Version
 from kombu.exceptions import OperationalError as KombuOperationalError
 from PIL import Image, ImageOps
 
 from pages.caching import letter_cache_bump
-from pages.models import Letter
+from pages.models import ChangeKind, Letter, LetterContent
 from pages.services import letter_plugin_cache_invalidate
 
 from . import offline, outbox, share_images
@@ -44,6 +47,7 @@ from .models import (
     DeliveryPack,
     DeliveryPackState,
     EmailKind,
+    LetterChangeNotice,
     LetterTally,
     OutboundEmail,
     Signature,
@@ -51,7 +55,13 @@ from .models import (
     SignatureStatus,
     SignerKind,
 )
-from .tallies import country_tally_adjust, country_tally_rebuild, listed_country
+from .tallies import (
+    country_tally_adjust,
+    country_tally_rebuild,
+    listed_country,
+    version_tally_adjust,
+    version_tally_rebuild,
+)
 from .tokens import confirm_token, withdraw_token
 
 logger = logging.getLogger(__name__)
@@ -102,11 +112,16 @@ def _count_moved(*, letter_id: int, before: int, after: int) -> None:
         )
 
 
-def _tally_adjust(*, letter_id: int, delta: int, country: str = "") -> None:
+def _tally_adjust(
+    *, letter_id: int, delta: int, country: str = "", content_id: int | None = None
+) -> None:
     if not delta:
         return
     # ``country``: tallies.listed_country(signature), read before any erasure.
     country_tally_adjust(letter_id=letter_id, country=country, delta=delta)
+    # ``content_id``: the version the signature is bound to (never changes once
+    # it counts), for the change log's per-version counts.
+    version_tally_adjust(content_id=content_id, delta=delta)
     if delta < 0:  # someone left the count, perhaps the list: no pack keeps them
         delivery_packs_discard(letter_id=letter_id)
     LetterTally.objects.get_or_create(letter_id=letter_id)
@@ -224,6 +239,10 @@ def signature_create(
         raise SigningClosed
     if kind == SignerKind.INDIVIDUAL and not letter.allow_individuals:
         raise SigningNotAllowed
+    # The version the sign page shows in this language (or its fallback), from the
+    # letter's mirror: no query. A pending signature that signs again is bound
+    # anew, so signing after a change binds to the change.
+    content_id, text_hash = letter.published_text(language) or (None, "")
     email = email_normalise(contact_email)
     logo_file = logo_reencode(logo) if logo else None
     details = {
@@ -241,6 +260,8 @@ def signature_create(
         "is_public": is_public,
         "newsletter": newsletter,
         "language": language,
+        "letter_content_id": content_id,
+        "text_hash": text_hash,
     }
     with transaction.atomic():
         candidate = Signature(
@@ -491,8 +512,34 @@ def signature_confirm(
                 letter_id=signature.letter_id,
                 delta=1,
                 country=listed_country(signature),
+                content_id=signature.letter_content_id,
+            )
+        # Signed before a substantive change and confirmed after it: owed its
+        # notice like every earlier signer (the others got theirs meanwhile).
+        for content_id in _later_notices(signature):
+            outbox.emails_queue_about_version(
+                kind=EmailKind.LETTER_CHANGED,
+                content_id=content_id,
+                signature_ids=[signature.pk],
             )
     return LinkResult(LinkOutcome.DONE, signature)
+
+
+def _later_notices(signature: Signature) -> list[int]:
+    """Substantive versions of the signed text published after it (one query)."""
+    if not signature.letter_content_id:
+        return []
+    signed_language = LetterContent._original_manager.filter(
+        pk=signature.letter_content_id
+    ).values("language")
+    # Per letter and language, versions are created (and published) in pk order.
+    return list(
+        LetterChangeNotice.objects.filter(
+            content__letter_id=signature.letter_id,
+            content__language=Subquery(signed_language),
+            content_id__gt=signature.letter_content_id,
+        ).values_list("content_id", flat=True)
+    )
 
 
 def _erase(signature: Signature, *, keep: tuple[str, ...] = ()) -> None:
@@ -558,7 +605,12 @@ def signature_withdraw(
         signature.save()
         outbox.emails_cancel(signature_id=signature.pk)
         if was_counted:
-            _tally_adjust(letter_id=signature.letter_id, delta=-1, country=country)
+            _tally_adjust(
+                letter_id=signature.letter_id,
+                delta=-1,
+                country=country,
+                content_id=signature.letter_content_id,
+            )
     return LinkResult(LinkOutcome.DONE, signature)
 
 
@@ -609,6 +661,7 @@ def _review(*, signature_ids, to_status: str, user, reason: str = "") -> int:
                 letter_id=signature.letter_id,
                 delta=int(after) - int(before),
                 country=listed_country(signature),
+                content_id=signature.letter_content_id,
             )
             # One notice per decision, in the signer's language; not capped.
             if signature.contact_email and to_status in DECISION_EMAILS:
@@ -657,6 +710,7 @@ def letter_recount(*, letter: Letter) -> int:
             letter=letter, defaults={"public_count": count}
         )
         country_tally_rebuild(letter=letter)
+        version_tally_rebuild(letter=letter)
         _count_moved(letter_id=letter.pk, before=before, after=count)
     return count
 
@@ -901,6 +955,7 @@ def signatures_delete(*, signature_ids) -> int:
                     letter_id=signature.letter_id,
                     delta=-1,
                     country=listed_country(signature),
+                    content_id=signature.letter_content_id,
                 )
             if signature.logo:
                 logo = signature.logo
@@ -940,8 +995,6 @@ def signatures_purge_expired(*, now=None) -> PurgeReport:
     publicly. Status alone decides: a signature an editor approved without an
     email address is as final as a confirmed one.
     """
-    from datetime import timedelta
-
     now = now or timezone.now()
     pending_cutoff = now - timedelta(
         seconds=settings.SIGNATURE_TOKEN_TIMEOUT
@@ -1244,3 +1297,126 @@ def delivery_packs_discard(*, letter_id: int) -> None:
     DeliveryPack.objects.filter(pk__in=[pk for pk, _name in packs]).update(
         file_name="", discarded_at=timezone.now()
     )
+
+
+# Substantive changes: telling the signers of earlier versions (docs/decisions.md,
+# "What a signature is bound to").
+
+NOTICE_TASK = "signatories.tasks.notify_letter_changed"
+NOTICE_BATCH = 500
+
+
+def _notice_enqueue(content_id: int) -> None:
+    # After commit. A broker that is down must not fail the publish: the notice
+    # stays open and the outbox sweep queues it once its lease runs out.
+    try:
+        current_app.tasks[NOTICE_TASK].delay(content_id)
+    except (KombuOperationalError, OSError):
+        logger.warning("Broker unavailable; notice %s left to the sweep", content_id)
+
+
+def _notice_lease():
+    return timezone.now() + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def letter_version_announce(
+    *, content_id: int, change_kind: str, is_first: bool
+) -> bool:
+    """Owe the earlier signers a notice of a substantive new version of the text.
+
+    Called as the version is published, inside its transaction: the notice is
+    recorded with the publication and its work queued on commit. A correction, or
+    the first version in a language, owes nothing. Returns whether one is owed.
+    """
+    if change_kind != ChangeKind.SUBSTANTIVE or is_first:
+        return False
+    _notice, created = LetterChangeNotice.objects.get_or_create(
+        content_id=content_id, defaults={"lease_until": _notice_lease()}
+    )
+    if created:
+        transaction.on_commit(partial(_notice_enqueue, content_id))
+    return created
+
+
+def _earlier_versions(content: LetterContent) -> list[int]:
+    """The versions of the same text (letter and language) published before it."""
+    version = Version.objects.get_for_content(content)
+    same_text = LetterContent._original_manager.filter(
+        letter_id=content.letter_id, language=content.language
+    ).exclude(pk=content.pk)
+    return list(
+        Version.objects.filter(
+            content_type_id=version.content_type_id,
+            object_id__in=same_text.values("pk"),
+            pk__lt=version.pk,
+        )
+        .exclude(state=DRAFT)
+        .values_list("object_id", flat=True)
+    )
+
+
+def letter_change_emails_queue(
+    *, content_id: int, batch_size: int = NOTICE_BATCH
+) -> int:
+    """Owe every signer of an earlier version one email about this version.
+
+    Confirmed and approved signatures bound to an earlier version of the same
+    text, in any signer's language, in batches of ``batch_size`` (one transaction
+    each, keyset by id), so a million signers never hold one long transaction.
+    Running it again adds nothing (one email per signature and version). Returns
+    how many emails this run added.
+    """
+    notice = LetterChangeNotice.objects.filter(
+        content_id=content_id, completed_at=None
+    ).first()
+    if notice is None:
+        return 0
+    content = LetterContent._original_manager.filter(pk=content_id).first()
+    earlier = _earlier_versions(content) if content is not None else []
+    signers = (
+        Signature.objects.filter(
+            letter_content_id__in=earlier, status__in=CONFIRMED_STATES
+        )
+        .exclude(contact_email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    queued, after = 0, 0
+    while earlier:
+        with transaction.atomic():
+            ids = list(signers.filter(pk__gt=after)[:batch_size])
+            if not ids:
+                break
+            added = outbox.emails_queue_about_version(
+                kind=EmailKind.LETTER_CHANGED,
+                content_id=content_id,
+                signature_ids=ids,
+            )
+            LetterChangeNotice.objects.filter(content_id=content_id).update(
+                emails_queued=F("emails_queued") + added,
+                lease_until=_notice_lease(),
+            )
+        queued += added
+        after = ids[-1]
+    LetterChangeNotice.objects.filter(content_id=content_id).update(
+        completed_at=timezone.now(), lease_until=None
+    )
+    return queued
+
+
+def letter_change_notices_due() -> list[int]:
+    """Lease and return open notices nobody is working on (the sweep's half)."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            LetterChangeNotice.objects.select_for_update(skip_locked=True)
+            .filter(completed_at=None)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .values_list("content_id", flat=True)[:100]
+        )
+        LetterChangeNotice.objects.filter(content_id__in=due).update(
+            lease_until=_notice_lease()
+        )
+    for content_id in due:
+        _notice_enqueue(content_id)
+    return due

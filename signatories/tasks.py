@@ -37,12 +37,18 @@ def close_mail_connection(**kwargs) -> None:
 
 @shared_task(ignore_result=True)
 def outbox_sweep() -> int:
-    """Queue every owed email that is due and held by nobody (beat, every minute)."""
+    """Queue every owed email that is due and held by nobody (beat, every minute).
+
+    Notices of changed letters whose work nobody holds are queued again too.
+    """
     ids = outbox.emails_due()
     for email_id in ids:
         outbox.email_requeue(email_id)
     if ids:
         logger.info("Outbox sweep queued %d owed emails", len(ids))
+    notices = services.letter_change_notices_due()
+    if notices:
+        logger.info("Outbox sweep queued %d change notices", len(notices))
     return len(ids)
 
 
@@ -71,6 +77,12 @@ def newsletter_sweep() -> int:
     if ids:
         logger.info("Newsletter sweep queued %d builds", len(ids))
     return len(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notify_letter_changed(content_id: int) -> int:
+    """Owe each signer of an earlier version an email about a substantive change."""
+    return services.letter_change_emails_queue(content_id=content_id)
 
 
 @shared_task

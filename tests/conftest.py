@@ -58,6 +58,19 @@ def client():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Forget content type ids cached by an earlier test of this process.
+
+    A transactional test's flush recreates the content types with new ids, while
+    djangocms-versioning keeps the old ones per process (it looks versions up by
+    them): the next test's factories would find no version.
+    """
+    ContentType.objects.clear_cache()
+    for versionable in versionables._cms_extension().versionables:
+        versionable.__dict__.pop("content_types", None)
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Start each test in English: a /de/ request leaves German active."""
     translation.activate("en")

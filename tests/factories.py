@@ -209,6 +209,14 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     domain_match = factory.LazyAttribute(
         lambda s: domain_matches(email=s.email_normalised, website=s.website)
     )
+    language = "en"
+    # As the services bind it: the published text shown in the signer's language.
+    letter_content_id = factory.LazyAttribute(
+        lambda s: (s.letter.published_text(s.language) or (None, ""))[0]
+    )
+    text_hash = factory.LazyAttribute(
+        lambda s: (s.letter.published_text(s.language) or (None, ""))[1]
+    )
 
 
 class OutboundEmailFactory(factory.django.DjangoModelFactory):

@@ -9,14 +9,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='recommendationtranslation',
-            name='master',
-        ),
-        migrations.RemoveField(
-            model_name='updatetranslation',
-            name='master',
-        ),
         migrations.DeleteModel(
             name='LetterTranslation',
         ),

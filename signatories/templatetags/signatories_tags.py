@@ -5,6 +5,8 @@ never read ``request.GET``.
 """
 
 from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import get_language
 
 from ..countries import country_choices
@@ -15,6 +17,7 @@ from ..selectors import (
     letter_signature_count,
     letter_signature_counts,
 )
+from ..selectors import letter_change_log as change_log_entries
 
 register = template.Library()
 
@@ -58,6 +61,42 @@ def teaser_counter(letter, counts=None):
         "goal": goal,
         "percent": min(100, round(100 * count / goal)) if goal else 100,
     }
+
+
+def _version_link(name: str, letter, number: int, language: str) -> str:
+    # In the language of the text listed (the reader's, or its fallback's); no link
+    # where there is no such page.
+    with translation.override(language):
+        try:
+            return reverse(
+                f"letters:{name}", kwargs={"slug": letter.slug, "number": number}
+            )
+        except NoReverseMatch:
+            return ""
+
+
+@register.inclusion_tag("signatories/_change_log.html")
+def letter_change_log(letter):
+    """The public change log of the text shown: versions, dates, notes and counts.
+
+    Per-version counts come from the tally the services keep; the letter page's
+    cache moves with it (as for the counter).
+    """
+    content = letter.content()
+    language = content.language if content is not None else get_language()
+    entries = change_log_entries(letter=letter, language=language)
+    versions = [
+        {
+            "entry": entry,
+            "url": _version_link("letter-version", letter, entry.number, language),
+            # The oldest version listed has nothing before it to compare with.
+            "diff_url": ""
+            if n == len(entries) - 1
+            else _version_link("letter-diff", letter, entry.number, language),
+        }
+        for n, entry in enumerate(entries)
+    ]
+    return {"letter": letter, "versions": versions, "page_language": get_language()}
 
 
 @register.inclusion_tag("signatories/_sign_form.html", takes_context=True)

@@ -120,7 +120,8 @@ def test_signatories_hides_unlisted_and_paginates(client, letter):
 
 
 def test_signatory_fields(client, letter):
-    """Each listed signatory has id, name, website, country, type and logo URL."""
+    """Each listed signatory has id, name, website, country, type, logo URL and
+    the version it signed with that text's hash."""
     with_logo = SignatureFactory(
         letter=letter,
         status="confirmed",
@@ -141,6 +142,8 @@ def test_signatory_fields(client, letter):
         "country": "UA",
         "type": "media",
         "logo": f"{django_settings.SITE_URL}/en/sign/logo/{with_logo.pk}.png",
+        "version": 1,
+        "text_hash": letter.content("en").text_hash,
     }
     assert second["country"] is None and second["logo"] is None
 
