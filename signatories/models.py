@@ -459,7 +459,13 @@ class OutboundEmail(models.Model):
                 fields=["newsletter", "signature"],
                 condition=Q(newsletter__isnull=False),
                 name="outbox_one_newsletter_per_signature",
-            )
+            ),
+            # One notice per signer and version: a task run twice adds nothing.
+            models.UniqueConstraint(
+                fields=["signature", "kind", "letter_content"],
+                condition=Q(letter_content__isnull=False),
+                name="outbox_one_email_per_version",
+            ),
         ]
         indexes = [
             # The sweep: owed rows that are due, small because settled rows drop out.
@@ -473,14 +479,6 @@ class OutboundEmail(models.Model):
                 fields=["signature"],
                 condition=Q(state="failed_permanent"),
                 name="outbox_refused",
-            ),
-        ]
-        constraints = [
-            # One notice per signer and version: a task run twice adds nothing.
-            models.UniqueConstraint(
-                fields=["signature", "kind", "letter_content"],
-                condition=Q(letter_content__isnull=False),
-                name="outbox_one_email_per_version",
             ),
         ]
 

@@ -10,10 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveConstraint(
-            model_name='outboundemail',
-            name='outbox_one_newsletter_per_signature',
-        ),
         migrations.AlterField(
             model_name='outboundemail',
             name='kind',
