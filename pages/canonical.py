@@ -28,7 +28,7 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag, attrs=None) -> None:
         # Block boundaries separate words ("<p>a</p><p>b</p>" reads "a b").
         self.parts.append(" ")
 

@@ -12,4 +12,14 @@ urlpatterns = [
     path("feed/", feeds.UpdatesFeed(), name="feed-rss"),
     path("feed/atom/", feeds.UpdatesAtomFeed(), name="feed-atom"),
     path("<slug:slug>/", views.letter_detail, name="letter-detail"),
+    path(
+        "<slug:slug>/versions/<int:number>/",
+        views.letter_version,
+        name="letter-version",
+    ),
+    path(
+        "<slug:slug>/versions/<int:number>/changes/",
+        views.letter_diff,
+        name="letter-diff",
+    ),
 ]
