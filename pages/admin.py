@@ -1,3 +1,4 @@
+from cms.admin.placeholderadmin import FrontendEditableAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -93,8 +94,13 @@ class RecommendationTextInline(admin.StackedInline):
 
 
 @admin.register(LetterContent)
-class LetterContentAdmin(admin.ModelAdmin):
-    """A version of a letter's text in one language (djangocms-versioning wraps it)."""
+class LetterContentAdmin(FrontendEditableAdminMixin, admin.ModelAdmin):
+    """A version of a letter's text in one language (djangocms-versioning wraps it).
+
+    Frontend-editable: versioning's Edit / New Draft then opens the draft on its
+    page in the CMS's edit mode (with the Publish button), not this form; the
+    toolbar's "Letter" menu opens this form over the page (``pages.cms_toolbars``).
+    """
 
     list_display = ["title", "letter", "language"]
     list_filter = ["language", "letter"]
