@@ -117,6 +117,10 @@ class LetterContentAdmin(FrontendEditableAdminMixin, admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         # Recommendations keep their identity by number across versions: the
         # service finds or creates the recommendation and sets this version's text.
+        # The admin's change message reads what formset.save() would have recorded.
+        formset.new_objects = []
+        formset.changed_objects = []
+        formset.deleted_objects = []
         content = form.instance
         for inline_form in formset.forms:
             if not inline_form.has_changed() and not inline_form.instance.pk:

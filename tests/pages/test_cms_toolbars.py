@@ -9,7 +9,7 @@ from djangocms_versioning.helpers import version_list_url
 from djangocms_versioning.models import Version
 
 from pages.models import LetterContent
-from tests.factories import LetterFactory, UserFactory, edit_text
+from tests.factories import LetterFactory, RecommendationFactory, UserFactory, edit_text
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,35 @@ def test_letter_toolbar_needs_a_verified_session_in_production(
     html = client.get(LETTER_PAGE).text
     assert version_action(letter.content("en"), "edit-redirect") in html
     assert "Letter settings" in html
+
+
+def test_the_drafts_form_over_the_page_saves_and_closes(admin_client, letter):
+    """The Letter menu's form (in the CMS modal) saves the draft and its wording."""
+    RecommendationFactory(letter=letter, number=1, title="Publish the contracts")
+    draft = edit_text(letter, publish=False)
+    [text] = draft.recommendation_rows()
+    response = admin_client.post(
+        f"/en/admin/pages/lettercontent/{draft.pk}/change/?_popup=1",
+        {
+            "_popup": "1",
+            "letter": letter.pk,
+            "language": "en",
+            "title": "Stop the raids now",
+            "recipient": draft.recipient,
+            "body": "<p>New words</p>",
+            "change_kind": "correction",
+            "change_note": "Clearer title",
+            "recommendation_texts-TOTAL_FORMS": "1",
+            "recommendation_texts-INITIAL_FORMS": "1",
+            "recommendation_texts-0-id": text.pk,
+            "recommendation_texts-0-content": draft.pk,
+            "recommendation_texts-0-number": "1",
+            "recommendation_texts-0-title": "Publish every contract",
+            "recommendation_texts-0-body": "",
+        },
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert "django-admin-popup-response-constants" in response.text
+    draft = LetterContent.admin_manager.get(pk=draft.pk)
+    assert (draft.title, draft.change_note) == ("Stop the raids now", "Clearer title")
+    assert [t.title for t in draft.recommendation_rows()] == ["Publish every contract"]
