@@ -65,9 +65,21 @@ def word_diff(old: str, new: str) -> list[Segment]:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             add(EQUAL, a[i1:i2])
-        else:
+        elif op == "replace":
             add(DELETE, a[i1:i2])
             add(INSERT, b[j1:j2])
+        else:
+            # A run only added (or only removed): the space before or after it
+            # reads as unchanged, so the mark covers words only.
+            kind, tokens = (INSERT, b[j1:j2]) if op == "insert" else (DELETE, a[i1:i2])
+            start, end = 0, len(tokens)
+            while start < end and tokens[start].isspace():
+                start += 1
+            while end > start and tokens[end - 1].isspace():
+                end -= 1
+            add(EQUAL, tokens[:start])
+            add(kind, tokens[start:end])
+            add(EQUAL, tokens[end:])
     return segments
 
 

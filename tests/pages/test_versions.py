@@ -219,3 +219,12 @@ def test_version_page_copy_is_dropped_when_a_new_version_is_published(
         content_publish(content=draft)
     html = client.get(version_url(2)).text
     assert "the current text is here" in html
+
+
+def test_word_diff_marks_added_words_without_the_space_before_them():
+    """Words added at the end are marked; the space before them is not."""
+    segments = word_diff("stop the raids", "stop the raids (revised)")
+    assert [(s.kind, s.text) for s in segments] == [
+        ("equal", "stop the raids "),
+        ("insert", "(revised)"),
+    ]
