@@ -13,6 +13,8 @@ PAGES = {
     "letter": f"/{{lang}}/letters/{LETTER}/",
     "sign form": f"/{{lang}}/sign/{LETTER}/",
     "updates": "/{lang}/letters/updates/",
+    "version": f"/{{lang}}/letters/{LETTER}/versions/1/",
+    "changes": f"/{{lang}}/letters/{LETTER}/versions/1/changes/",
 }
 BLOCKING = {"serious", "critical"}
 # Moderate in axe, but a skipped heading level was a reported defect: keep it out.
