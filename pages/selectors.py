@@ -145,14 +145,17 @@ def _letter_content_type() -> ContentType:
     return ContentType.objects.get_for_model(LetterContent)
 
 
-def letter_version_public(*, slug: str, language: str, number: int) -> PublicVersion:
+def letter_version_public(
+    *, letter_id: int, language: str, number: int
+) -> PublicVersion:
     """Version ``number`` of a published letter's text in ``language``, or Http404.
+
+    ``letter_id`` is a published letter's (``letter_public_id``).
 
     Only versions that were published at some point are public; a draft, or a
     draft that was discarded (archived) without being published, is not. Also
     loads the current published text in that language (for the diff).
     """
-    letter_id = letter_public_id(slug=slug)
     first_published = (
         StateTracking.objects.filter(version=OuterRef("pk"), new_state=PUBLISHED)
         .values("version")

@@ -154,7 +154,7 @@ def _public_version(request, slug: str, number: int):
     letter_id = selectors.letter_public_id(slug=slug)
     cache_version = caching.letter_cache_version(letter_id) if shared else None
     found = selectors.letter_version_public(
-        slug=slug, language=get_language(), number=number
+        letter_id=letter_id, language=get_language(), number=number
     )
     return found, letter_id, cache_version
 

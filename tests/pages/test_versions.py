@@ -3,6 +3,9 @@
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from djangocms_versioning.constants import ARCHIVED
@@ -228,3 +231,24 @@ def test_word_diff_marks_added_words_without_the_space_before_them():
         ("equal", "stop the raids "),
         ("insert", "(revised)"),
     ]
+
+
+def test_version_pages_are_cheap(client, letter):
+    """A version page or its diff reads the letter's tables 4 times, then a copy."""
+    for path in (version_url(1), version_url(1) + "changes/"):
+        client.get(path)  # the CMS builds its menus and apphook URLs once
+        cache.delete(f"pages:path-copy:{path}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        ours = [
+            q["sql"]
+            for q in queries.captured_queries
+            if '"pages_' in q["sql"] or '"djangocms_versioning_' in q["sql"]
+        ]
+        assert len(ours) <= 4, ours  # letter id, version, texts, recommendations
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        # Served from the kept copy: only the CMS's apphook-reload check remains.
+        assert all(
+            "cms_urlconfrevision" in q["sql"] for q in queries.captured_queries
+        ), queries.captured_queries
