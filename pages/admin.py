@@ -1,3 +1,4 @@
+from cms.admin.placeholderadmin import FrontendEditableAdminMixin
 from django import forms
 from django.conf import settings
 from django.conf.locale import LANG_INFO
@@ -163,8 +164,13 @@ class RecommendationTextInline(admin.StackedInline):
 
 
 @admin.register(LetterContent)
-class LetterContentAdmin(admin.ModelAdmin):
-    """A version of a letter's text in one language (djangocms-versioning wraps it)."""
+class LetterContentAdmin(FrontendEditableAdminMixin, admin.ModelAdmin):
+    """A version of a letter's text in one language (djangocms-versioning wraps it).
+
+    Frontend-editable: versioning's Edit / New Draft then opens the draft on its
+    page in the CMS's edit mode (with the Publish button), not this form; the
+    toolbar's "Letter" menu opens this form over the page (``pages.cms_toolbars``).
+    """
 
     list_display = ["title", "letter", "language"]
     list_filter = ["language", "letter"]
@@ -181,11 +187,10 @@ class LetterContentAdmin(admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         # Recommendations keep their identity by number across versions: the
         # service finds or creates the recommendation and sets this version's text.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
-            [],
-            [],
-            [],
-        )
+        # The admin's change message reads what formset.save() would have recorded.
+        formset.new_objects = []
+        formset.changed_objects = []
+        formset.deleted_objects = []
         content = form.instance
         for inline_form in formset.forms:
             if not inline_form.has_changed() and not inline_form.instance.pk:

@@ -68,7 +68,7 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag, attrs=None) -> None:
         # Block boundaries separate words ("<p>a</p><p>b</p>" reads "a b"); inline
         # tags do not ("<em>raids</em>." reads "raids.").
         if tag.lower() in BLOCK_TAGS:

@@ -10,3 +10,8 @@ class LettersApphook(CMSApp):
 
     def get_urls(self, page=None, language=None, **kwargs):
         return ["pages.urls"]
+
+    def get_menus(self, page=None, language=None, **kwargs):
+        from .cms_menus import LettersMenu
+
+        return [LettersMenu]

@@ -14,6 +14,7 @@ from djangocms_versioning.datastructures import VersionableItem
 from . import services
 from .cms_wizards import letter_wizard
 from .models import LetterContent, UpdateContent
+from .views import letter_content_render
 
 
 def _languages(*args):
@@ -33,6 +34,9 @@ def _update_label(update, language):
 class PagesCMSConfig(CMSAppConfig):
     cms_enabled = True
     cms_wizards = [letter_wizard]
+    # The CMS's preview and edit endpoints render a version of a letter's text as
+    # its page (the toolbar then shows the version's Edit / Publish buttons).
+    cms_toolbar_enabled_models = [(LetterContent, letter_content_render)]
     djangocms_versioning_enabled = True
     versioning = [
         VersionableItem(

@@ -24,12 +24,14 @@ class LetterWizardForm(forms.Form):
         # In the CMS wizard its form mixin pops the wizard_* arguments and sets
         # language_code before this runs; used on its own, the form takes them here.
         language = kwargs.pop("wizard_language", None)
-        for key in ("wizard_page", "wizard_site", "wizard_request"):
+        request = kwargs.pop("wizard_request", None)
+        for key in ("wizard_page", "wizard_site"):
             kwargs.pop(key, None)
         super().__init__(*args, **kwargs)
         self.language_code = (
             language or getattr(self, "language_code", None) or get_language()
         )
+        self._request = request or getattr(self, "_request", None)
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -38,5 +40,11 @@ class LetterWizardForm(forms.Form):
         return slug
 
     def save(self) -> Letter:
-        # The wizard API requires save(); the work is the service's.
-        return letter_create(language=self.language_code, **self.cleaned_data)
+        # The wizard API requires save(); the work is the service's. The editor
+        # who fills in the wizard is the author of the first version.
+        user = getattr(self._request, "user", None)
+        return letter_create(
+            language=self.language_code,
+            created_by=user if user is not None and user.is_authenticated else None,
+            **self.cleaned_data,
+        )

@@ -243,8 +243,14 @@ class LetterContent(models.Model):
             return self.letter.get_absolute_url()
 
     def recommendation_rows(self) -> list["RecommendationText"]:
-        """This version's recommendation texts, in their stable order."""
-        rows = self.recommendation_texts.select_related("recommendation").all()
+        """This version's recommendation texts, in their stable order.
+
+        Uses the rows a selector prefetched (with their recommendations), if any.
+        """
+        if "recommendation_texts" in getattr(self, "_prefetched_objects_cache", {}):
+            rows = self.recommendation_texts.all()
+        else:
+            rows = self.recommendation_texts.select_related("recommendation")
         return sorted(rows, key=lambda r: r.recommendation.number)
 
     def recommendation_text_map(self) -> dict[int, "RecommendationText"]:

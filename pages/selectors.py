@@ -3,11 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import get_language
-from djangocms_versioning.constants import ARCHIVED, DRAFT, PUBLISHED, UNPUBLISHED
-from djangocms_versioning.models import Version
+from djangocms_versioning.constants import DRAFT, PUBLISHED, UNPUBLISHED
+from djangocms_versioning.models import StateTracking, Version
 
 from .models import (
     Delivery,
@@ -148,11 +150,130 @@ def letter_content_for_preview(*, content_id: int) -> LetterContent:
     return content
 
 
+# States of versions that were public at some point: djangocms-versioning moves a
+# version to UNPUBLISHED only from PUBLISHED, and archives only drafts.
+PUBLIC_VERSION_STATES = (PUBLISHED, UNPUBLISHED)
+
+
+@dataclass
+class PublicVersion:
+    """One once-published version of a letter's text, for its public page."""
+
+    letter: Letter
+    content: LetterContent
+    number: int
+    published_at: datetime.datetime
+    is_current: bool
+    current: LetterContent | None
+
+
+def _letter_content_type() -> ContentType:
+    return ContentType.objects.get_for_model(LetterContent)
+
+
+def letter_version_public(
+    *, letter_id: int, language: str, number: int
+) -> PublicVersion:
+    """Version ``number`` of a published letter's text in ``language``, or Http404.
+
+    ``letter_id`` is a published letter's (``letter_public_id``).
+
+    Only versions that were published at some point are public; a draft, or a
+    draft that was discarded (archived) without being published, is not. Also
+    loads the current published text in that language (for the diff).
+    """
+    first_published = (
+        StateTracking.objects.filter(version=OuterRef("pk"), new_state=PUBLISHED)
+        .values("version")
+        .annotate(first=Min("date"))
+        .values("first")
+    )
+    version = (
+        Version.objects.filter(
+            content_type=_letter_content_type(),
+            object_id__in=LetterContent._original_manager.filter(
+                letter_id=letter_id, language=language
+            ).values("pk"),
+            number=str(number),
+            state__in=PUBLIC_VERSION_STATES,
+        )
+        .annotate(first_published=Subquery(first_published))
+        .first()
+    )
+    if version is None:
+        raise Http404("No such version.")
+    # The version's text and the current published one, in one query (plus the
+    # recommendation wording of both).
+    texts = RecommendationText.objects.select_related("recommendation")
+    contents = list(
+        LetterContent._original_manager.filter(letter_id=letter_id, language=language)
+        .filter(Q(pk=version.object_id) | Q(versions__state=PUBLISHED))
+        .select_related("letter")
+        .prefetch_related(Prefetch("recommendation_texts", queryset=texts))
+        .distinct()
+    )
+    content = next(c for c in contents if c.pk == version.object_id)
+    current = next((c for c in contents if c.pk != version.object_id), None)
+    is_current = version.state == PUBLISHED
+    return PublicVersion(
+        letter=content.letter,
+        content=content,
+        number=int(version.number),
+        # Versions moved in by a data migration have no state history.
+        published_at=version.first_published or version.created,
+        is_current=is_current,
+        current=content if is_current else current,
+    )
+
+
+def letter_menu_entries(*, language: str) -> list[tuple[int, str, str]]:
+    """(letter id, title, URL) of every published letter, as the letter list has them.
+
+    One query: the published texts with their letters. A letter shows in
+    ``language`` or, failing that, in its fallback (as on its page).
+    """
+    from .languages import fallback_chain
+
+    by_letter: dict[int, dict[str, LetterContent]] = {}
+    contents = LetterContent.objects.select_related("letter").order_by(
+        "-letter__published_on", "-letter__pk"
+    )
+    for content in contents:
+        by_letter.setdefault(content.letter_id, {})[content.language] = content
+    entries = []
+    with translation.override(language):
+        for letter_id, texts in by_letter.items():
+            code = next((c for c in fallback_chain(language) if c in texts), None)
+            content = texts[code] if code else next(iter(texts.values()))
+            url = content.letter.get_absolute_url()
+            if url:
+                entries.append((letter_id, content.title, url))
+    return entries
+
+
+def letter_draft_content(
+    *, letter: Letter, language: str | None = None
+) -> LetterContent | None:
+    """The draft of a letter's text in ``language`` (else in any language), or None."""
+    drafts = LetterContent.admin_manager.filter(
+        letter=letter, versions__state=DRAFT
+    ).order_by("pk")
+    if language:
+        return drafts.filter(language=language).first() or drafts.first()
+    return drafts.first()
+
+
+def letter_content_is_published(*, content: LetterContent) -> bool:
+    """Whether this version of a letter's text is the one readers see."""
+    return LetterContent.objects.filter(pk=content.pk).exists()
+
+
 def letter_versions_public(*, letter: Letter, language: str) -> list[dict]:
     """The published history of a letter's text in ``language``, newest first.
 
-    Every version that was ever published (the current one and archived or
-    unpublished ones that had been public), with its number and dates.
+    Every version that was ever published: the current one and the unpublished ones
+    that had been public. (djangocms-versioning archives only drafts, so an archived
+    version was never public.)
     """
     contents = LetterContent._original_manager.filter(letter=letter, language=language)
     versions = (
@@ -160,7 +281,7 @@ def letter_versions_public(*, letter: Letter, language: str) -> list[dict]:
             content_type__app_label="pages",
             content_type__model="lettercontent",
             object_id__in=contents.values("pk"),
-            state__in=(PUBLISHED, ARCHIVED, UNPUBLISHED),
+            state__in=PUBLIC_VERSION_STATES,
         )
         .exclude(state=DRAFT)
         .order_by("-pk")

@@ -11,10 +11,14 @@ no business logic. Publishing and unpublishing run the versioning hooks in
 """
 
 from cms.utils.apphook_reload import mark_urlconf_as_changed
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from djangocms_versioning.constants import OPERATION_PUBLISH, OPERATION_UNPUBLISH
 from djangocms_versioning.signals import post_version_operation
+from menus.menu_pool import menu_pool
 
+from .caching import site_cache_bump
 from .models import (
     Letter,
     LetterContent,
@@ -38,6 +42,25 @@ CONTENT_MODELS = [
 @receiver(post_version_operation, dispatch_uid="pages.apphook_reload_on_publish")
 def reload_apphooks_after_publish(sender, **kwargs) -> None:
     mark_urlconf_as_changed()
+
+
+@receiver(post_version_operation, dispatch_uid="pages.letter_menu_on_publish")
+def clear_menus_after_letter_publish(sender, operation=None, **kwargs) -> None:
+    """The CMS menus list published letters (pages.cms_menus): rebuild them.
+
+    Once committed: a menu rebuilt before then would keep the old titles. The page
+    copies that show the menus are dropped again at that point for the same reason.
+    """
+    if sender is LetterContent and operation in (
+        OPERATION_PUBLISH,
+        OPERATION_UNPUBLISH,
+    ):
+        transaction.on_commit(_menus_changed)
+
+
+def _menus_changed() -> None:
+    menu_pool.clear(all=True)
+    site_cache_bump()
 
 
 def content_changed(sender, **kwargs) -> None:

@@ -19,4 +19,14 @@ urlpatterns = [
         views.delivery_file,
         name="delivery-file",
     ),
+    path(
+        "<slug:slug>/versions/<int:number>/",
+        views.letter_version,
+        name="letter-version",
+    ),
+    path(
+        "<slug:slug>/versions/<int:number>/changes/",
+        views.letter_diff,
+        name="letter-diff",
+    ),
 ]

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from campaign.staff import can_preview_drafts, is_verified_staff
 
-from . import caching, selectors
+from . import caching, selectors, textdiff
+from .canonical import canonical_text, text_hash
 from .uploads import delivery_file_content_type
 
 
@@ -123,6 +125,108 @@ def letter_preview(request, content_id: int):
         response = _render_letter(request, letter, content, preview=True)
     caching.mark_private(response)
     return response
+
+
+def letter_content_render(request, content):
+    """django CMS's preview and edit endpoints for a version of a letter's text.
+
+    Registered in ``pages.cms_config`` (``cms_toolbar_enabled_models``): the CMS
+    checks the staff login and the view permission before it calls this, and its
+    toolbar then offers the version's Edit, Publish and version menu.
+    """
+    letter = content.letter
+    letter.set_published_contents([content])
+    preview = not selectors.letter_content_is_published(content=content)
+    with translation.override(content.language):
+        response = _render_letter(request, letter, content, preview=preview)
+    caching.mark_private(response)
+    return response
+
+
+def _cache_like_the_letter_page(request, response, letter_id: int, version: str):
+    """Public pages about a letter: shared-cacheable exactly like the letter page.
+
+    ``version`` is the letter's cache version read before rendering, so a copy is
+    never kept under a version newer than what it shows.
+    """
+    if version is None:
+        caching.mark_private(response)
+        return response
+    caching.mark_public(response)
+    response.shared_cache_letter = letter_id
+    response.shared_cache_version = version
+    response.shared_cache_ttl = caching.PAGE_SERVER_TTL
+    return response
+
+
+def _public_version(request, slug: str, number: int):
+    shared = caching.is_shared_request(request)
+    letter_id = selectors.letter_public_id(slug=slug)
+    cache_version = caching.letter_cache_version(letter_id) if shared else None
+    found = selectors.letter_version_public(
+        letter_id=letter_id, language=get_language(), number=number
+    )
+    return found, letter_id, cache_version
+
+
+def _version_title(number: int) -> str:
+    return _("Version %(number)s") % {"number": number}
+
+
+def letter_version(request, slug: str, number: int):
+    """A version of the letter's text that was published, with its SHA-256.
+
+    Signatures are bound to the hash of the canonical text of the version they
+    endorsed; this page shows both, so anyone can recompute the hash.
+    """
+    found, letter_id, cache_version = _public_version(request, slug, number)
+    letter, content = found.letter, found.content
+    letter.set_published_contents([content])
+    response = render(
+        request,
+        "pages/letter_version.html",
+        {
+            "letter": letter,
+            "content": content,
+            "found": found,
+            "recommendations": content.recommendation_rows(),
+            "canonical_text": canonical_text(content),
+            "text_hash": text_hash(content),
+            "crumbs": [{"title": _version_title(found.number)}],
+        },
+    )
+    return _cache_like_the_letter_page(request, response, letter_id, cache_version)
+
+
+def letter_diff(request, slug: str, number: int):
+    """What changed from a published version to the current published text."""
+    found, letter_id, cache_version = _public_version(request, slug, number)
+    if found.current is None:
+        raise Http404("No published text in this language.")
+    letter = found.letter
+    letter.set_published_contents([found.current])
+    parts = textdiff.letter_text_diff(found.content, found.current)
+    response = render(
+        request,
+        "pages/letter_diff.html",
+        {
+            "letter": letter,
+            "found": found,
+            "changed": [part for part in parts if part.changed],
+            "unchanged": [part.label for part in parts if not part.changed],
+            "crumbs": [
+                {
+                    "title": _version_title(found.number),
+                    "url": reverse(
+                        "letters:letter-version",
+                        kwargs={"slug": slug, "number": found.number},
+                    ),
+                },
+                {"title": _("Changes")},
+            ],
+        },
+    )
+    return _cache_like_the_letter_page(request, response, letter_id, cache_version)
 
 
 def update_preview(request, content_id: int):

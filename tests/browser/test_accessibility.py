@@ -15,6 +15,8 @@ PAGES = {
     "after signing": f"/{{lang}}/sign/{LETTER}/thanks/",
     "letter list": "/{lang}/letters/",
     "updates": "/{lang}/letters/updates/",
+    "version": f"/{{lang}}/letters/{LETTER}/versions/1/",
+    "changes": f"/{{lang}}/letters/{LETTER}/versions/1/changes/",
 }
 BLOCKING = {"serious", "critical"}
 # Moderate in axe, but a skipped heading level was a reported defect: keep it out.

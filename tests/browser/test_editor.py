@@ -72,3 +72,89 @@ def test_sign_form_in_russian_lists_countries_in_russian(
     # A native drop-down does not show in a screenshot: open it as a list box.
     select.evaluate("element => { element.size = 12; }")
     page.screenshot(path=output_dir / "sign-form-ru.png", full_page=True)
+
+
+EDITED_LETTER = "norrland-software-licence-raids"
+
+
+def open_letter_menu(page):
+    page.locator(".cms-toolbar-item-navigation > li > a").get_by_text(
+        "Letter", exact=True
+    ).click()
+
+
+def test_editor_drafts_previews_and_publishes_a_letter_from_its_page(
+    browser, wide_page, live_server, demo_site, output_dir
+):
+    """New Draft, edit the text over the page, preview, Publish; visitors follow."""
+    letter_url = f"{live_server.url}/en/letters/{EDITED_LETTER}/"
+    letter = Letter.objects.get(slug=EDITED_LETTER)
+    old_title = letter.content("en").title
+    new_title = f"{old_title} (revised)"
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+    page = wide_page
+    log_in(page, live_server)
+    page.goto(letter_url)
+    toolbar = page.locator(".cms-toolbar")
+    toolbar.locator("a.cms-btn", has_text="New Draft").wait_for()
+    open_letter_menu(page)
+    page.get_by_role("link", name="Letter settings").wait_for()
+    page.screenshot(
+        path=output_dir / "toolbar.png",
+        clip={"x": 0, "y": 0, "width": 1280, "height": 420},
+    )
+    page.keyboard.press("Escape")
+
+    # New Draft: versioning copies the text and opens the copy in edit mode.
+    toolbar.locator("a.cms-btn", has_text="New Draft").click()
+    page.wait_for_url("**/admin/cms/placeholder/object/*/edit/*/")
+    toolbar.locator("a.cms-btn", has_text="Publish").wait_for()
+
+    # Edit the text in the admin form the Letter menu opens over the page.
+    open_letter_menu(page)
+    page.get_by_role("link", name="Edit this letter's text in English").click()
+    form = page.frame_locator(".cms-modal-frame iframe")
+    form.locator("#id_title").fill(new_title)
+    summary = form.locator("#id_summary")
+    summary.fill(summary.input_value() + " We ask for an answer within 30 days.")
+    form.locator("#id_change_note").fill("Clearer title, a deadline")
+    page.locator(".cms-modal-buttons a", has_text="Save").first.click()
+    # The modal closes and the draft's page reloads with the new text.
+    page.locator("h1", has_text=new_title).wait_for()
+
+    # The visitor still reads the published text; the editor previews the draft.
+    visitor.goto(letter_url)
+    assert visitor.locator("h1").inner_text() == old_title
+    page.goto(letter_url)
+    assert page.locator("h1").inner_text() == old_title
+    open_letter_menu(page)
+    page.get_by_role("link", name="Preview draft").click()
+    page.wait_for_url("**/preview/letter/*/")
+    assert page.locator("h1").inner_text() == new_title
+    assert visitor.goto(page.url).status == 404
+
+    # Publish: the editor lands on the letter, and so does the visitor's new text.
+    toolbar.locator("a.cms-btn", has_text="Publish").click()
+    page.wait_for_url(letter_url)
+    assert page.locator("h1").inner_text() == new_title
+    # (The first visitor's browser may keep its copy for max-age, 60 s, by design:
+    # a visitor arriving now is served by the server, whose copy is gone.)
+    visitor.context.close()
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    visitor.goto(letter_url)
+    assert visitor.locator("h1").inner_text() == new_title
+
+    # What changed, as the public sees it, and the versions as editors see them.
+    visitor.goto(f"{letter_url}versions/1/changes/")
+    assert visitor.locator("ins", has_text="(revised)").count() == 1
+    assert visitor.locator("ins", has_text="within 30 days").count() == 1
+    visitor.screenshot(path=output_dir / "diff.png", full_page=True)
+    open_letter_menu(page)
+    versions = page.get_by_role("link", name="Versions")
+    page.goto(live_server.url + versions.get_attribute("href"))
+    page.locator("#result_list tbody tr").nth(1).wait_for()
+    assert "Unpublished" in page.locator("#result_list").inner_text()
+    page.locator("#toggle-nav-sidebar").click()  # room for the table
+    page.screenshot(path=output_dir / "versions.png", full_page=True)
+    visitor.context.close()

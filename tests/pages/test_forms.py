@@ -1,8 +1,10 @@
 import pytest
 from django.utils import translation
+from djangocms_versioning.constants import DRAFT
+from djangocms_versioning.models import Version
 
 from pages.forms import LetterWizardForm
-from pages.models import RESERVED_SLUGS, Letter
+from pages.models import RESERVED_SLUGS, Letter, LetterContent
 from tests.factories import LetterFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +18,19 @@ VALID = {
 }
 
 
+def drafts_of(letter) -> list[LetterContent]:
+    return list(LetterContent.admin_manager.filter(letter=letter))
+
+
 def test_wizard_form_creates_a_draft_letter_in_one_language():
     """A valid form creates one draft letter with its text in the wizard language."""
     form = LetterWizardForm(data=VALID, wizard_language="de")
     assert form.is_valid(), form.errors
     letter = form.save()
     assert letter.status == "draft"
-    assert list(letter.get_available_languages()) == ["de"]
-    letter.set_current_language("de")
-    assert letter.title == "Ein offener Brief"
+    [draft] = drafts_of(letter)
+    assert (draft.language, draft.title) == ("de", "Ein offener Brief")
+    assert Version.objects.get_for_content(draft).state == DRAFT
     assert Letter.objects.count() == 1
 
 
@@ -34,7 +40,17 @@ def test_wizard_form_defaults_to_the_active_language():
         form = LetterWizardForm(data=VALID)
         assert form.is_valid(), form.errors
         letter = form.save()
-    assert list(letter.get_available_languages()) == ["uk"]
+    assert [draft.language for draft in drafts_of(letter)] == ["uk"]
+
+
+def test_wizard_form_makes_the_editor_the_author(rf, editor):
+    """The editor who fills in the wizard is the author of the first version."""
+    request = rf.post("/")
+    request.user = editor
+    form = LetterWizardForm(data=VALID, wizard_language="en", wizard_request=request)
+    assert form.is_valid(), form.errors
+    [draft] = drafts_of(form.save())
+    assert Version.objects.get_for_content(draft).created_by == editor
 
 
 def test_wizard_form_refuses_a_slug_in_use():
