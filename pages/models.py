@@ -125,6 +125,10 @@ class Letter(PublishedTextMixin, models.Model):
 
     def __str__(self) -> str:
         content = self.content()
+        if content is None:  # never published: editors know it by its draft
+            content = (
+                LetterContent.admin_manager.filter(letter=self).order_by("-pk").first()
+            )
         return content.title if content else self.slug
 
     def get_absolute_url(self) -> str:

@@ -64,12 +64,23 @@ def letter_get_public(*, slug: str, include_drafts: bool = False) -> Letter:
             Prefetch(
                 "contents", queryset=_published_letter_contents(), to_attr="published"
             ),
-            Prefetch("recommendations", queryset=_recommendations_with_history()),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related("history"),
+            ),
             "responses",
             "deliveries",
         ).get(slug=slug)
     except Letter.DoesNotExist:
         raise Http404("No such letter.") from None
+    # One read of the letter's responses serves its recommendations' timelines too.
+    by_recommendation = {}
+    for response in letter.responses.all():
+        by_recommendation.setdefault(response.recommendation_id, []).append(response)
+    for recommendation in letter.recommendations.all():
+        recommendation._prefetched_objects_cache["responses"] = by_recommendation.get(
+            recommendation.pk, []
+        )
     contents = letter.published
     if not contents and include_drafts:
         contents = list(

@@ -161,7 +161,6 @@ def letter_content_create(
     summary: str = "",
     body: str = "",
     recommendations: dict[int, tuple[str, str]] | None = None,
-    start_history: bool = True,
     created_by=None,
 ) -> LetterContent:
     """Add a draft of the letter's text in a language it has no version in yet.
@@ -185,7 +184,6 @@ def letter_content_create(
             number=number,
             title=rec_title,
             body=rec_body,
-            start_history=start_history,
         )
     return content
 
@@ -197,23 +195,17 @@ def recommendation_text_set(
     number: int,
     title: str,
     body: str = "",
-    start_history: bool = True,
 ) -> RecommendationText:
     """Set a recommendation's wording in a draft version (creating it if new).
 
-    A new recommendation's tracker history starts with its status, unless the
-    caller records a status itself (``start_history=False``).
+    A new recommendation starts as proposed with an empty tracker history.
     """
     version = Version.objects.get_for_content(content)
     if version.state != DRAFT:
         raise ValueError("Only a draft version of a letter can be edited.")
-    recommendation, created = Recommendation.objects.get_or_create(
+    recommendation, _created = Recommendation.objects.get_or_create(
         letter_id=content.letter_id, number=number
     )
-    if created and start_history:  # its tracker history starts with its status
-        recommendation_set_status(
-            recommendation=recommendation, status=recommendation.status
-        )
     text, _created = RecommendationText.objects.update_or_create(
         content=content,
         recommendation=recommendation,

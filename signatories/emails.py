@@ -140,15 +140,21 @@ def _version_url(name: str, content: LetterContent, number: int) -> str:
     return _absolute(path)
 
 
-def version_context(content: LetterContent) -> dict:
+def version_context(content: LetterContent, signature: Signature) -> dict:
     """What an email about a new version says: its number, the editor's note, and
-    where to see the differences (the letter's page until that page exists)."""
+    where to see the differences between the text the signer endorsed and the new
+    one (the differences page compares a version with the current text)."""
     number = int(Version.objects.get_for_content(content).number)
+    signed = signature.letter_content
+    if signed is not None and signed.language == content.language:
+        signed_number = int(Version.objects.get_for_content(signed).number)
+    else:  # signed in another language: the version before this one
+        signed_number = max(number - 1, 1)
     return {
         "content": content,
         "version_number": number,
         "change_note": content.change_note,
-        "diff_url": _version_url("letter-diff", content, number)
+        "diff_url": _version_url("letter-diff", content, signed_number)
         or _absolute(content.get_absolute_url()),
     }
 
@@ -188,7 +194,7 @@ def email_render(
             **links,
         }
         if spec.about_version:
-            context |= version_context(letter_content)
+            context |= version_context(letter_content, signature)
         base = f"signatories/email/{spec.template}"
         subject = render_to_string(f"{base}_subject.txt", context).strip()
         text = render_to_string(f"{base}.txt", context)

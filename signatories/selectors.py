@@ -3,13 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Min, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from djangocms_versioning.constants import PUBLISHED
-from djangocms_versioning.models import StateTracking
+from djangocms_versioning.models import StateTracking, Version
 
-from pages.models import Letter
-from pages.selectors import letter_versions_public
+from pages.models import Letter, LetterContent
+from pages.selectors import PUBLIC_VERSION_STATES
 
 from .models import (
     LetterCountryTally,
@@ -213,42 +215,45 @@ def letter_change_log(*, letter: Letter, language: str) -> list[VersionEntry]:
 
     With each version's date, the editor's note, its hash and how many counted
     signatures are bound to it (from ``LetterVersionTally``: no COUNT per view).
+    One query: the version, its first publication and its tally are subqueries.
     A version published before versioning has no publication record: it shows
     the letter's date.
     """
-    rows = letter_versions_public(letter=letter, language=language)
-    if not rows:
-        return []
-    content_ids = [row["content"].pk for row in rows]
-    counts = dict(
-        LetterVersionTally.objects.filter(content_id__in=content_ids).values_list(
-            "content_id", "public_count"
-        )
+    content_type = ContentType.objects.get_for_model(LetterContent)
+    versions = Version.objects.filter(
+        content_type=content_type, object_id=OuterRef("pk")
     )
-    published = dict(
-        StateTracking.objects.filter(
-            version_id__in=[row["version"].pk for row in rows], new_state=PUBLISHED
+    first_published = StateTracking.objects.filter(
+        version__content_type=content_type,
+        version__object_id=OuterRef("pk"),
+        new_state=PUBLISHED,
+    ).order_by("date")
+    tally = LetterVersionTally.objects.filter(content_id=OuterRef("pk"))
+    rows = (
+        LetterContent._original_manager.filter(letter=letter, language=language)
+        .only("pk", "language", "change_note", "text_hash")
+        .annotate(
+            version_pk=Subquery(versions.values("pk")[:1]),
+            version_number=Subquery(versions.values("number")[:1]),
+            version_state=Subquery(versions.values("state")[:1]),
+            first_published=Subquery(first_published.values("date")[:1]),
+            public_count=Coalesce(Subquery(tally.values("public_count")[:1]), 0),
         )
-        .values_list("version_id")
-        .annotate(first=Min("date"))
-        .order_by()
+        .filter(version_state__in=PUBLIC_VERSION_STATES)
+        .order_by("-version_pk")
     )
-    entries = []
-    for row in rows:
-        version, content = row["version"], row["content"]
-        moment = published.get(version.pk)
-        entries.append(
-            VersionEntry(
-                content_id=content.pk,
-                number=int(version.number),
-                language=content.language,
-                published_on=timezone.localdate(moment)
-                if moment
-                else letter.published_on,
-                note=content.change_note,
-                text_hash=content.text_hash,
-                count=counts.get(content.pk, 0),
-                current=version.state == PUBLISHED,
-            )
+    return [
+        VersionEntry(
+            content_id=row.pk,
+            number=int(row.version_number),
+            language=row.language,
+            published_on=timezone.localdate(row.first_published)
+            if row.first_published
+            else letter.published_on,
+            note=row.change_note,
+            text_hash=row.text_hash,
+            count=row.public_count,
+            current=row.version_state == PUBLISHED,
         )
-    return entries
+        for row in rows
+    ]

@@ -89,12 +89,12 @@ def letter_change_log(letter):
         {
             "entry": entry,
             "url": _version_link("letter-version", letter, entry.number, language),
-            # The oldest version listed has nothing before it to compare with.
+            # The differences page compares a version with the current text.
             "diff_url": ""
-            if n == len(entries) - 1
+            if entry.current
             else _version_link("letter-diff", letter, entry.number, language),
         }
-        for n, entry in enumerate(entries)
+        for entry in entries
     ]
     return {"letter": letter, "versions": versions, "page_language": get_language()}
 

@@ -130,9 +130,7 @@ def test_letters_atom_feed_lists_published_letters_only(client, letters_page):
 def test_letters_feed_is_in_the_language_of_its_address(client, letters_page):
     """At /ru/ letter titles are Russian where translated, English otherwise."""
     letter = LetterFactory(title="Stop the raids", published_on="2030-01-02")
-    letter.set_current_language("ru")
-    letter.title, letter.recipient = "Прекратите обыски", "Совету"
-    letter.save()
+    publish_text(letter, "ru", title="Прекратите обыски", recipient="Совету")
     LetterFactory(title="English only", published_on="2030-01-01")
     channel = ET.fromstring(client.get("/ru/letters/feed/letters/").content).find(
         "channel"

@@ -6,7 +6,7 @@ import pytest
 from cms.api import create_page, create_page_content
 
 from tests.conftest import publish
-from tests.factories import LetterFactory, UpdateFactory
+from tests.factories import LetterFactory, UpdateFactory, publish_text
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +70,7 @@ def test_cms_page_alternates_follow_each_languages_slug_and_publication(
 def test_letter_page_names_the_languages_its_text_is_written_in(client, letters_page):
     """A letter in English and Russian: two alternates and x-default, at any /lang/."""
     letter = LetterFactory(slug="open-letter")
-    letter.set_current_language("ru")
-    letter.title, letter.recipient = "Открытое письмо", "Совету"
-    letter.save()
+    publish_text(letter, "ru", title="Открытое письмо", recipient="Совету")
     expected = {
         "en": f"{SITE}/en/letters/open-letter/",
         "ru": f"{SITE}/ru/letters/open-letter/",

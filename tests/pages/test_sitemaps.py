@@ -4,7 +4,7 @@ import pytest
 from cms.api import create_page, create_page_content
 
 from tests.conftest import publish
-from tests.factories import LetterFactory
+from tests.factories import LetterFactory, publish_text
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,7 @@ def test_sitemap_lists_each_published_letter_in_its_languages(client, letters_pa
     assert [loc for loc in locations(client) if "/open-letter/" in loc] == [
         "http://example.com/en/letters/open-letter/"
     ]
-    letter.set_current_language("ru")
-    letter.title, letter.recipient = "Открытое письмо", "Совету"
-    letter.save()
+    publish_text(letter, "ru", title="Открытое письмо", recipient="Совету")
     assert [loc for loc in locations(client) if "/open-letter/" in loc] == [
         "http://example.com/en/letters/open-letter/",
         "http://example.com/ru/letters/open-letter/",
@@ -78,9 +76,7 @@ def alternates_of(client, location: str) -> dict[str, str]:
 def test_sitemap_letters_carry_hreflang_alternates(client, letters_page):
     """Each language's entry names every translation and x-default."""
     letter = LetterFactory(slug="open-letter")
-    letter.set_current_language("uk")
-    letter.title, letter.recipient = "Відкритий лист", "Раді"
-    letter.save()
+    publish_text(letter, "uk", title="Відкритий лист", recipient="Раді")
     expected = {
         "en": "http://example.com/en/letters/open-letter/",
         "uk": "http://example.com/uk/letters/open-letter/",

@@ -341,9 +341,13 @@ def test_updates_page_headings_do_not_skip_a_level(client, letters_page):
     assert "<h2>The company answered</h2>" in main
 
 
-# The anonymous letter page, rendered on a cache miss, read 15 queries before
-# letters became versioned content (parler) and must not read more now.
-LETTER_PAGE_MAX_QUERIES = 15
+# The anonymous letter page, rendered on a cache miss with cold CMS menus, read
+# 15 queries before issue 15 (parler text). Versioned text reads the same 15; the
+# issue's additions read 5 more: the tracker's responses and deliveries (2), the
+# change log (1: versions, first publication and counts are subqueries), and the
+# letter menu and breadcrumb while the CMS menu cache is cold (2). A kept copy
+# answers in 1 (tests/pages/test_caching.py).
+LETTER_PAGE_MAX_QUERIES = 20
 
 
 def test_anonymous_letter_page_query_budget(

@@ -128,6 +128,7 @@ def test_dashboard_counts_by_state_country_and_type(campaign):
         "approved": 3,
         "rejected": 1,
         "withdrawn": 1,
+        "awaiting_review": 0,
     }
     assert [
         (row.key, row.label, row.pending, row.confirmed, row.approved)
@@ -350,7 +351,7 @@ def test_dashboard_index_links_every_letter(admin_client):
     draft = LetterFactory(title="Draft letter", status="draft")
     html = admin_client.get(INDEX).text
     for letter in (published, draft):
-        assert f'<a href="{page_url(letter)}">{letter.title}</a>' in html
+        assert f'<a href="{page_url(letter)}">{letter}</a>' in html
 
 
 def test_dashboard_queries_do_not_grow_with_signatures(admin_client):

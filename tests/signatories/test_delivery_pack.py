@@ -18,6 +18,7 @@ from tests.factories import (
     RecommendationFactory,
     SignatureFactory,
     UserFactory,
+    edit_text,
 )
 
 from .images import image_bytes
@@ -219,8 +220,7 @@ def test_the_grace_ends_after_a_while(ask, build, queued, pack_letter):
 def test_a_changed_text_makes_the_pack_stale_at_once(ask, build, queued, pack_letter):
     """An edited letter is never handed out in its old wording."""
     pack = built(ask, build, queued, pack_letter)
-    pack_letter.title = "Stop the raids now"
-    pack_letter.save()
+    edit_text(pack_letter, title="Stop the raids now")
     assert ask(pack_letter).state == DeliveryPackState.BUILDING
     build(pack.pk)
     assert "Stop the raids now" in pdf_text(DeliveryPack.objects.get(pk=pack.pk))

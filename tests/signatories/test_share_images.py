@@ -15,7 +15,7 @@ from signatories import services, share_images
 from signatories.models import SignatureStatus
 from signatories.tasks import share_image_refresh
 from signatories.tokens import confirm_token
-from tests.factories import LetterFactory, SignatureFactory
+from tests.factories import LetterFactory, SignatureFactory, edit_text, publish_text
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,7 @@ def test_share_image_is_a_png_kept_under_media_root(client, letter):
 def test_share_image_is_per_language(client, letters_page):
     """At /ru/ the image shows the Russian title."""
     letter = LetterFactory(slug="open-letter", title="Stop the raids")
-    letter.set_current_language("ru")
-    letter.title, letter.recipient = "Прекратите обыски", "Совету"
-    letter.save()
+    publish_text(letter, "ru", title="Прекратите обыски", recipient="Совету")
     _response, body = fetch(client, image_url(letter, "ru"))
     assert body == drawn(letter, count=0, language="ru")
     assert body != drawn(letter, count=0, language="en")
@@ -186,9 +184,7 @@ def test_only_step_crossings_queue_a_redrawing(
 def test_editing_the_title_draws_a_new_image(client, letter):
     """A changed title is a new fingerprint: the next request draws it."""
     first, _body = fetch(client, image_url(letter))
-    letter.set_current_language("en")
-    letter.title = "End the raids"
-    letter.save()
+    edit_text(letter, title="End the raids")
     second, body = fetch(client, image_url(letter))
     assert second["ETag"] != first["ETag"]
     assert body == drawn(letter, count=0)

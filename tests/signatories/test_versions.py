@@ -217,12 +217,13 @@ def test_change_log_shows_each_version_with_date_note_count_and_hash(
     assert html.count('class="badge"') == 1  # only the current version
 
 
-def test_change_log_links_only_to_pages_that_exist(letter, letters_page):
-    """Without the version and difference pages, the log links nowhere."""
+def test_change_log_links_each_version_and_its_changes(letter, letters_page):
+    """Each version links its public page and its differences from the current."""
     change(letter)
     html = CHANGE_LOG.render(Context({"letter": letter}))
     assert "Version 2" in html
-    assert "<a " not in html
+    assert f'href="/en/letters/{letter.slug}/versions/1/"' in html
+    assert f'href="/en/letters/{letter.slug}/versions/1/changes/"' in html
 
 
 def test_change_log_reads_tallies_not_signatures(letter, sign, confirm):

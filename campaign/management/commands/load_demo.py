@@ -123,7 +123,6 @@ class Command(BaseCommand):
                 language=language,
                 created_by=editor,
                 recommendations=recommendations,
-                start_history=False,  # the demo records each status below
                 **{
                     field: values.get(field, "")
                     for field in ("title", "recipient", "sender", "summary", "body")
