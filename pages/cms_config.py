@@ -9,6 +9,7 @@ published languages in step (``pages.services``).
 
 from cms.app_base import CMSAppConfig
 from cms.utils.i18n import get_language_tuple
+from django.conf import settings
 from djangocms_versioning.datastructures import VersionableItem
 
 from . import services
@@ -18,7 +19,7 @@ from .views import letter_content_render
 
 
 def _languages(*args):
-    return get_language_tuple()
+    return get_language_tuple(site_id=settings.SITE_ID)
 
 
 def _letter_label(letter, language):

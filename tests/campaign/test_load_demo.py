@@ -108,3 +108,13 @@ def test_demo_content_is_data_not_code():
     assert all(isinstance(u["date"], datetime.date) for u in first["updates"])
     assert first["signatories"] and "contact_email" in first["signatories"][0]
     assert set(demo.home_intro()) == {"en", "ru", "de", "uk"}
+
+
+def test_demo_signatures_are_bound_to_the_text_they_endorse(demo):
+    """Demo signatures carry the version and hash a sign-up would have stored."""
+    from pages.models import LetterContent
+
+    for signature in Signature.objects.select_related("letter_content"):
+        assert signature.letter_content.language == "en"
+        assert signature.text_hash == signature.letter_content.text_hash
+        assert LetterContent.objects.filter(pk=signature.letter_content_id).exists()

@@ -260,6 +260,9 @@ class Command(BaseCommand):
 
     def _signatories(self, letter, rows) -> None:
         now = timezone.now()
+        # Bound like a sign-up: to the published English text they were shown.
+        letter = Letter.objects.get(pk=letter.pk)
+        content_id, text_hash = letter.published_text("en") or (None, "")
         for row in rows:
             email = email_normalise(row["contact_email"])
             if Signature.objects.filter(letter=letter, email_normalised=email).exists():
@@ -285,5 +288,7 @@ class Command(BaseCommand):
                 status=status,
                 confirmed_at=now,
                 reviewed_at=now if letter.requires_approval else None,
+                letter_content_id=content_id,
+                text_hash=text_hash,
             )
         letter_recount(letter=letter)
