@@ -146,3 +146,26 @@ def test_recommendation_set_status_refuses_a_future_date_and_unknown_status():
     with pytest.raises(ValueError):
         recommendation_set_status(recommendation=recommendation, status="done")
     assert history(recommendation) == []
+
+
+def test_publishing_one_language_leaves_the_others_in_draft(client, letters_page):
+    """Publishing the Russian draft publishes Russian only; German stays a draft."""
+    from djangocms_versioning.models import Version
+
+    from pages.services import content_publish, letter_content_create
+    from tests.factories import LetterFactory
+
+    letter = LetterFactory(slug="one-at-a-time", title="In English")
+    drafts = {
+        language: letter_content_create(
+            letter=letter, language=language, title=title, recipient="Кому / An"
+        )
+        for language, title in (("ru", "По-русски"), ("de", "Auf Deutsch"))
+    }
+    content_publish(content=drafts["ru"])
+    letter = Letter.objects.get(pk=letter.pk)
+    assert letter.published_languages == ["en", "ru"]
+    assert Version.objects.get_for_content(drafts["de"]).state == "draft"
+    assert "<h1>По-русски</h1>" in client.get("/ru/letters/one-at-a-time/").text
+    german = client.get("/de/letters/one-at-a-time/").text
+    assert "Auf Deutsch" not in german and "<h1>In English</h1>" in german
