@@ -32,20 +32,23 @@ def _published_letter_contents():
     )
 
 
-def _attach_contents(records, attribute: str) -> None:
+def _published_texts(queryset=None) -> Prefetch:
+    """Prefetch a letter's (or an update's) published texts as ``.published``."""
+    return Prefetch(
+        "contents",
+        queryset=queryset if queryset is not None else LetterContent.objects.all(),
+        to_attr="published",
+    )
+
+
+def _attach_contents(records) -> None:
     for record in records:
-        record.set_published_contents(getattr(record, attribute))
+        record.set_published_contents(record.published)
 
 
 def letter_list_public() -> list[Letter]:
-    letters = list(
-        Letter.objects.published().prefetch_related(
-            Prefetch(
-                "contents", queryset=LetterContent.objects.all(), to_attr="published"
-            )
-        )
-    )
-    _attach_contents(letters, "published")
+    letters = list(Letter.objects.published().prefetch_related(_published_texts()))
+    _attach_contents(letters)
     return letters
 
 
@@ -61,9 +64,7 @@ def letter_get_public(*, slug: str, include_drafts: bool = False) -> Letter:
     letters = Letter.objects.all() if include_drafts else Letter.objects.published()
     try:
         letter = letters.prefetch_related(
-            Prefetch(
-                "contents", queryset=_published_letter_contents(), to_attr="published"
-            ),
+            _published_texts(_published_letter_contents()),
             Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.prefetch_related("history"),
@@ -97,13 +98,7 @@ def letter_get_public_plain(*, slug: str) -> Letter:
     try:
         letter = (
             Letter.objects.published()
-            .prefetch_related(
-                Prefetch(
-                    "contents",
-                    queryset=LetterContent.objects.all(),
-                    to_attr="published",
-                )
-            )
+            .prefetch_related(_published_texts())
             .get(slug=slug)
         )
     except Letter.DoesNotExist:
@@ -116,11 +111,7 @@ def letter_get_public_by_id(*, letter_id: int) -> Letter | None:
     """The published letter with this id and its published texts, or None."""
     letter = (
         Letter.objects.published()
-        .prefetch_related(
-            Prefetch(
-                "contents", queryset=LetterContent.objects.all(), to_attr="published"
-            )
-        )
+        .prefetch_related(_published_texts())
         .filter(pk=letter_id)
         .first()
     )
@@ -279,44 +270,12 @@ def letter_content_is_published(*, content: LetterContent) -> bool:
     return LetterContent.objects.filter(pk=content.pk).exists()
 
 
-def letter_versions_public(*, letter: Letter, language: str) -> list[dict]:
-    """The published history of a letter's text in ``language``, newest first.
-
-    Every version that was ever published: the current one and the unpublished ones
-    that had been public. (djangocms-versioning archives only drafts, so an archived
-    version was never public.)
-    """
-    contents = LetterContent._original_manager.filter(letter=letter, language=language)
-    versions = (
-        Version.objects.filter(
-            content_type__app_label="pages",
-            content_type__model="lettercontent",
-            object_id__in=contents.values("pk"),
-            state__in=PUBLIC_VERSION_STATES,
-        )
-        .exclude(state=DRAFT)
-        .order_by("-pk")
-    )
-    by_id = {c.pk: c for c in contents}
-    rows = []
-    for version in versions:
-        content = by_id.get(version.object_id)
-        if content is None:
-            continue
-        rows.append({"version": version, "content": content})
-    return rows
-
-
 def update_list_public(*, letter: Letter | None = None, limit: int | None = None):
     """Published updates, newest first: of one letter, or of all published ones."""
     updates = (
         Update.objects.published()
         .exclude(letter__status="draft")
-        .prefetch_related(
-            Prefetch(
-                "contents", queryset=UpdateContent.objects.all(), to_attr="published"
-            )
-        )
+        .prefetch_related(_published_texts(UpdateContent.objects.all()))
     )
     if letter is None:
         rows = list(updates.select_related("letter")[:limit] if limit else updates)
@@ -326,7 +285,7 @@ def update_list_public(*, letter: Letter | None = None, limit: int | None = None
         rows = list(scoped[:limit] if limit else scoped)
         for update in rows:
             update.letter = letter
-    _attach_contents(rows, "published")
+    _attach_contents(rows)
     return rows
 
 
