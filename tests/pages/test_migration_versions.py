@@ -6,17 +6,11 @@ the way the code before issue 15 stored it, then migrated forward.
 """
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migration_executor as _executor
 
 BEFORE = [("pages", "0002_versioned_content"), ("signatories", "0011_delivery_pack")]
 LANGUAGES = ("en", "ru", "de", "uk")
-
-
-def _executor() -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor
 
 
 @pytest.fixture

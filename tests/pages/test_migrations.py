@@ -3,22 +3,11 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate as _migrate
+from tests.migrations import migration_executor as _executor
 
 MIGRATION = ("pages", "0005_copy_recommendation_responses")
-
-
-def _executor() -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor
-
-
-def _migrate(targets):
-    executor = _executor()
-    executor.migrate(targets)
-    return _executor().loader.project_state(targets).apps
 
 
 @pytest.fixture

@@ -2,28 +2,17 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from djangocms_versioning import versionables
 
 from pages.canonical import text_hash
 from pages.models import LetterContent
 from signatories.models import LetterTally, LetterVersionTally, Signature
 from tests.factories import LetterFactory, edit_text, publish_text
+from tests.migrations import migrate as _migrate
+from tests.migrations import migration_executor as _executor
 
 MIGRATION = ("signatories", "0013_bind_existing_signatures")
 BEFORE = ("signatories", "0012_version_binding")
-
-
-def _executor() -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor
-
-
-def _migrate(targets):
-    _executor().migrate(targets)
-    return _executor().loader.project_state(targets).apps
 
 
 @pytest.fixture

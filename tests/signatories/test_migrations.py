@@ -5,28 +5,16 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from signatories import services
 from signatories.models import LetterTally, Signature, SignatureStatus
 from signatories.selectors import letter_signature_count
 from signatories.tokens import confirm_token, withdraw_token
 from tests.factories import LetterFactory, UserFactory
+from tests.migrations import migrate as _migrate
+from tests.migrations import migration_executor as _executor
 
 MIGRATION = ("signatories", "0002_privacy_addresses")
-
-
-def _executor() -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor
-
-
-def _migrate(targets):
-    executor = _executor()
-    executor.migrate(targets)
-    return _executor().loader.project_state(targets).apps
 
 
 @pytest.fixture
