@@ -341,6 +341,10 @@ OUTBOX_MIN_AGE_SECONDS = env.int("OUTBOX_MIN_AGE_SECONDS", default=120)
 # A worker's claim on an email it is sending; longer than a send can take (the task
 # time limit), so only a dead worker's claim expires.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+# Owed emails go out through drain tasks (signatories.outbox): while one is queued,
+# further owed emails publish nothing. The flag outlives a lost task this long at
+# most; 0 publishes a drain for every owed email.
+OUTBOX_KICK_SECONDS = env.int("OUTBOX_KICK_SECONDS", default=10 if REDIS_URL else 0)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "signatories.tasks.outbox_sweep",

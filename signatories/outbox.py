@@ -19,6 +19,7 @@ looked up by name).
 import logging
 import smtplib
 import threading
+import time
 import uuid
 from contextlib import suppress
 from datetime import timedelta
@@ -27,9 +28,10 @@ from functools import partial
 from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from djangocms_versioning.models import Version
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -50,6 +52,15 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "signatories.tasks.outbox_deliver"
+DRAIN_TASK = "signatories.tasks.outbox_drain"
+# Set while a drain task is queued and has not started claiming (see _kick).
+DRAIN_FLAG = "outbox:drain-queued"
+# Emails claimed and sent per round trip pair; also the most a worker that dies
+# mid-batch can send twice (each was sent, none recorded yet).
+DRAIN_BATCH = 10
+# A drain hands over to a fresh task after this long, so one task never nears the
+# time limit and other queued work gets a turn.
+DRAIN_SECONDS = 20
 
 # Confirmation requests and "already signed" answer a visitor's submission: these
 # are capped per signature (SIGNATURE_MAX_EMAILS). Editors' decisions are not.
@@ -59,30 +70,45 @@ CAPPED_KINDS = (EmailKind.CONFIRM, EmailKind.ALREADY_SIGNED)
 # --- queueing (inside the caller's transaction) ------------------------------------
 
 
-def _enqueue(email_id: int) -> None:
-    # Runs after commit. A broker that is down must not fail the request: the row
-    # stays owed and the sweep queues it once its queue lease runs out.
+def _drain_flag_shared() -> bool:
+    # The flag lives in the default cache: one Redis every process shares. The
+    # embedded default's local-memory cache is per process, so there every owed
+    # email publishes (the drains it starts find little and end at once).
+    return settings.OUTBOX_KICK_SECONDS > 0 and not current_app.conf.task_always_eager
+
+
+def _kick() -> None:
+    """Make sure a drain is on its way (after commit); at most one queued at a time.
+
+    The first owed email since the last drain started sets a short-lived flag and
+    publishes one ``outbox_drain`` task; later ones find the flag and publish
+    nothing (one Redis round trip instead of a Celery message each). A drain clears
+    the flag before every claim, so an email committed before the flag was seen is
+    claimed by that drain or the next (docs/decisions.md). A broker (or Redis) that
+    is down must not fail the request: the rows stay owed and the sweep queues them
+    once their queue lease runs out.
+    """
+    shared = _drain_flag_shared()
+    if shared and not cache.add(DRAIN_FLAG, 1, settings.OUTBOX_KICK_SECONDS):
+        return  # a drain is queued (or Redis is away: the sweep has it)
     try:
-        current_app.tasks[DELIVER_TASK].delay(email_id)
+        current_app.tasks[DRAIN_TASK].delay()
     except (KombuOperationalError, OSError):
-        logger.warning(
-            "Broker unavailable; email %s left to the outbox sweep", email_id
-        )
+        logger.warning("Broker unavailable; owed emails left to the outbox sweep")
+        if shared:
+            cache.delete(DRAIN_FLAG)
+
+
+def _enqueue(email_id: int) -> None:
+    # Runs after commit: the drain claims the email (with any others owed).
+    _kick()
 
 
 def _enqueue_many(email_ids: list[int]) -> None:
-    # After commit. At the first broker failure the rest are left to the sweep
-    # too, instead of each waiting out its own timeout.
-    task = current_app.tasks[DELIVER_TASK]
-    for email_id in email_ids:
-        try:
-            task.delay(email_id)
-        except (KombuOperationalError, OSError):
-            logger.warning(
-                "Broker unavailable; %d emails left to the outbox sweep",
-                len(email_ids),
-            )
-            return
+    # After commit. One drain for the lot: it claims them in batches, and asks for
+    # help from other worker processes while batches come back full.
+    if email_ids:
+        _kick()
 
 
 def _queue_lease():
@@ -389,25 +415,56 @@ def _columns(model, alias: str) -> tuple[list[str], str]:
     )
 
 
-def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
-    """Take an owed, due email for sending under a lease; None if it is not ours.
+def _due_order():
+    # Answers to a visitor's submission before newsletters; oldest first.
+    return (F("newsletter_id").asc(nulls_first=True), "next_attempt_at", "pk")
 
-    One statement (one round trip, atomic on its own): the claiming UPDATE returns
-    the row, joined to its signature and letter, which the email is written from.
+
+def _claim(*, claimant: str, email_id: int | None = None, limit: int = 1):
+    """Claim one owed, due email (``email_id``) or up to ``limit`` of any; return them.
+
+    On PostgreSQL one statement (one round trip, atomic on its own): the claiming
+    UPDATE returns the rows, each joined to its signature, letter and the letter's
+    published text in the email's language, which the email is written from. Rows
+    another worker is claiming are skipped, not waited for.
     """
     now = timezone.now()
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    due = OutboundEmail.objects.filter(
+        state=EmailState.PENDING, next_attempt_at__lte=now
+    )
+    if email_id is not None:
+        due = due.filter(pk=email_id)
     if connection.vendor != "postgresql":
         # SQLite (the embedded default) has no UPDATE inside WITH: claim with one
-        # conditional UPDATE, then read the row (two statements, same guarantee).
-        claimed = OutboundEmail.objects.filter(
-            pk=email_id, state=EmailState.PENDING, next_attempt_at__lte=now
-        ).update(state=EmailState.SENDING, lease_until=lease, claimed_by=claimant)
-        if not claimed:
-            return None
-        return OutboundEmail.objects.select_related("signature__letter").get(
-            pk=email_id
+        # conditional UPDATE, then read the rows (two statements, same guarantee).
+        ids = (
+            [email_id]
+            if email_id is not None
+            else list(due.order_by(*_due_order()).values_list("pk", flat=True)[:limit])
         )
+        if not ids or not due.filter(pk__in=ids).update(
+            state=EmailState.SENDING, lease_until=lease, claimed_by=claimant
+        ):
+            return []
+        return list(
+            OutboundEmail.objects.select_related("signature__letter")
+            .filter(pk__in=ids, claimed_by=claimant, state=EmailState.SENDING)
+            .order_by(*_due_order())
+        )
+    table = OutboundEmail._meta.db_table
+    picked = (
+        f"SELECT id FROM {table} WHERE state = %s AND next_attempt_at <= %s"
+        + (" AND id = %s" if email_id is not None else "")
+        + " ORDER BY newsletter_id NULLS FIRST, next_attempt_at, id"
+        " LIMIT %s FOR UPDATE SKIP LOCKED"
+    )
+    picked_params = [
+        EmailState.PENDING,
+        now,
+        *([email_id] if email_id is not None else []),
+        limit,
+    ]
     models = (OutboundEmail, Signature, Letter, LetterContent)
     names, selects = zip(
         *(_columns(m, a) for m, a in zip(models, ("c", "s", "l", "t"), strict=True)),
@@ -418,9 +475,9 @@ def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
         cursor.execute(
             f"""
             WITH c AS (
-                UPDATE {OutboundEmail._meta.db_table}
+                UPDATE {table}
                 SET state = %s, lease_until = %s, claimed_by = %s
-                WHERE id = %s AND state = %s AND next_attempt_at <= %s
+                WHERE id IN ({picked})
                 RETURNING *
             )
             SELECT {", ".join(selects)} FROM c
@@ -434,20 +491,15 @@ def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
                 WHERE lc.letter_id = l.id AND lc.language = c.language
                 LIMIT 1
             )
+            ORDER BY c.newsletter_id NULLS FIRST, c.next_attempt_at, c.id
             """,  # noqa: S608 (table and column names come from the models)
-            [
-                EmailState.SENDING,
-                lease,
-                claimant,
-                email_id,
-                EmailState.PENDING,
-                now,
-                content_type,
-            ],
+            [EmailState.SENDING, lease, claimant, *picked_params, content_type],
         )
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        rows = cursor.fetchall()
+    return [_hydrate(row, models, names) for row in rows]
+
+
+def _hydrate(row, models, names) -> OutboundEmail:
     instances, start = [], 0
     for model, fields in zip(models, names, strict=True):
         values = row[start : start + len(fields)]
@@ -468,6 +520,17 @@ def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
     return email
 
 
+def email_claim(*, email_id: int, claimant: str) -> OutboundEmail | None:
+    """Take an owed, due email for sending under a lease; None if it is not ours."""
+    claimed = _claim(claimant=claimant, email_id=email_id)
+    return claimed[0] if claimed else None
+
+
+def emails_claim_due(*, claimant: str, limit: int) -> list[OutboundEmail]:
+    """Take up to ``limit`` owed, due emails nobody else is claiming, under a lease."""
+    return _claim(claimant=claimant, limit=limit)
+
+
 def _record(*, email_id: int, claimant: str, **changes) -> bool:
     # One UPDATE in autocommit: atomic on its own. Only the current claimant
     # records: a worker whose lease ran out and whose row was claimed again must
@@ -476,6 +539,76 @@ def _record(*, email_id: int, claimant: str, **changes) -> bool:
         OutboundEmail.objects.filter(
             pk=email_id, state=EmailState.SENDING, claimed_by=claimant
         ).update(lease_until=None, **changes)
+    )
+
+
+def _record_many(*, email_ids: list[int], claimant: str, **changes) -> int:
+    # One UPDATE for a batch's emails that ended the same way.
+    if not email_ids:
+        return 0
+    return OutboundEmail.objects.filter(
+        pk__in=email_ids, state=EmailState.SENDING, claimed_by=claimant
+    ).update(lease_until=None, **changes)
+
+
+def _try_send(email: OutboundEmail) -> tuple[str, Exception | None]:
+    """Build and send one claimed email; say how it ended (nothing recorded yet)."""
+    message = email_build(email)
+    if message is None:
+        return EmailState.CANCELLED, None
+    try:
+        mail_send(message)
+    except Exception as exc:
+        if is_permanent(exc):
+            return EmailState.FAILED_PERMANENT, exc
+        return EmailState.PENDING, exc
+    return EmailState.SENT, None
+
+
+def _record_failure(email: OutboundEmail, claimant: str, state: str, exc) -> None:
+    attempts = email.attempts + 1
+    summary = error_summary(exc)
+    if state == EmailState.FAILED_PERMANENT:
+        logger.warning("Email %s refused for good: %s", email.pk, summary)
+        _record(
+            email_id=email.pk,
+            claimant=claimant,
+            state=EmailState.FAILED_PERMANENT,
+            attempts=attempts,
+            last_error=summary,
+            recipient="",
+        )
+        return
+    retry_at = timezone.now() + backoff(attempts)
+    logger.info("Email %s not sent (%s); next attempt %s", email.pk, summary, retry_at)
+    _record(
+        email_id=email.pk,
+        claimant=claimant,
+        state=EmailState.PENDING,
+        attempts=attempts,
+        last_error=summary,
+        next_attempt_at=retry_at,
+    )
+
+
+def _record_sent(email_ids: list[int], claimant: str) -> None:
+    _record_many(
+        email_ids=email_ids,
+        claimant=claimant,
+        state=EmailState.SENT,
+        attempts=F("attempts") + 1,
+        last_error="",
+        sent_at=timezone.now(),
+        recipient="",
+    )
+
+
+def _record_cancelled(email_ids: list[int], claimant: str) -> None:
+    _record_many(
+        email_ids=email_ids,
+        claimant=claimant,
+        state=EmailState.CANCELLED,
+        recipient="",
     )
 
 
@@ -488,54 +621,67 @@ def email_deliver(*, email_id: int) -> str | None:
     email = email_claim(email_id=email_id, claimant=claimant)
     if email is None:
         return None
-    message = email_build(email)
-    if message is None:
-        _record(
-            email_id=email_id,
-            claimant=claimant,
-            state=EmailState.CANCELLED,
-            recipient="",
-        )
-        return EmailState.CANCELLED
-    attempts = email.attempts + 1
-    try:
-        mail_send(message)
-    except Exception as exc:
-        summary = error_summary(exc)
-        if is_permanent(exc):
-            logger.warning("Email %s refused for good: %s", email_id, summary)
-            _record(
-                email_id=email_id,
-                claimant=claimant,
-                state=EmailState.FAILED_PERMANENT,
-                attempts=attempts,
-                last_error=summary,
-                recipient="",
-            )
-            return EmailState.FAILED_PERMANENT
-        retry_at = timezone.now() + backoff(attempts)
-        logger.info(
-            "Email %s not sent (%s); next attempt %s", email_id, summary, retry_at
-        )
-        _record(
-            email_id=email_id,
-            claimant=claimant,
-            state=EmailState.PENDING,
-            attempts=attempts,
-            last_error=summary,
-            next_attempt_at=retry_at,
-        )
-        return EmailState.PENDING
-    _record(
-        email_id=email_id,
-        claimant=claimant,
-        state=EmailState.SENT,
-        attempts=attempts,
-        last_error="",
-        sent_at=timezone.now(),
-        recipient="",
-    )
-    return EmailState.SENT
+    state, exc = _try_send(email)
+    if state == EmailState.SENT:
+        _record_sent([email.pk], claimant)
+    elif state == EmailState.CANCELLED:
+        _record_cancelled([email.pk], claimant)
+    else:
+        _record_failure(email, claimant, state, exc)
+    return state
+
+
+def emails_deliver_batch(emails: list[OutboundEmail], claimant: str) -> dict:
+    """Send a claimed batch on the kept connection; record it in few statements.
+
+    Sent and cancelled emails are recorded together after the batch (one UPDATE
+    each). A failure is recorded at once; a failure that is not the address's
+    fault (the server is down or refusing for now) ends the batch: the rest are
+    handed back unattempted (owed and due) instead of each waiting out a timeout.
+    """
+    outcomes: dict[str, list[int]] = {}
+    handed_back: list[int] = []
+    for position, email in enumerate(emails):
+        state, exc = _try_send(email)
+        outcomes.setdefault(state, []).append(email.pk)
+        if exc is not None:
+            _record_failure(email, claimant, state, exc)
+            if state == EmailState.PENDING:
+                handed_back = [e.pk for e in emails[position + 1 :]]
+                break
+    _record_sent(outcomes.get(EmailState.SENT, []), claimant)
+    _record_cancelled(outcomes.get(EmailState.CANCELLED, []), claimant)
+    _record_many(email_ids=handed_back, claimant=claimant, state=EmailState.PENDING)
+    return {"outcomes": outcomes, "handed_back": handed_back}
+
+
+def emails_drain(*, batch: int = DRAIN_BATCH, seconds: float = DRAIN_SECONDS) -> int:
+    """Deliver owed, due emails in batches until none is left; return how many sent.
+
+    Clears the drain flag before each claim (see ``_kick``). While batches come
+    back full it kicks once more, so an idle worker process joins in; claims skip
+    each other's rows. After ``seconds`` it hands over to a fresh task. It stops at
+    the first batch the mail server could not take: those emails wait out their
+    backoff, and the next owed email kicks a new drain.
+    """
+    claimant = uuid.uuid4().hex
+    deadline = time.monotonic() + seconds
+    sent = 0
+    while True:
+        if _drain_flag_shared():
+            cache.delete(DRAIN_FLAG)
+        emails = emails_claim_due(claimant=claimant, limit=batch)
+        if not emails:
+            return sent
+        if len(emails) == batch:
+            _kick()
+        result = emails_deliver_batch(emails, claimant)
+        sent += len(result["outcomes"].get(EmailState.SENT, []))
+        if result["handed_back"] or EmailState.PENDING in result["outcomes"]:
+            return sent
+        if time.monotonic() > deadline:
+            _kick()
+            return sent
 
 
 # --- the sweep (beat) ----------------------------------------------------------------

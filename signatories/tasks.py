@@ -28,6 +28,14 @@ def outbox_deliver(email_id: int) -> str | None:
     return outbox.email_deliver(email_id=email_id)
 
 
+# The usual path: one task claims and sends owed emails in batches (outbox._kick
+# queues it). Like delivery, no Celery retry: the sweep is the backstop.
+@shared_task(acks_late=True, ignore_result=True)
+def outbox_drain() -> int:
+    """Send owed, due emails in batches until none is left (or time to hand over)."""
+    return outbox.emails_drain()
+
+
 @worker_process_shutdown.connect
 @worker_shutdown.connect
 def close_mail_connection(**kwargs) -> None:

@@ -1,7 +1,10 @@
+import smtplib
+
 import pytest
+from django.utils import timezone
 
 from signatories import outbox
-from signatories.models import EmailState, OutboundEmail
+from signatories.models import EmailKind, EmailState, OutboundEmail
 from tests.live import smtp_sink  # noqa: F401
 from tests.signatories.test_tasks import owed
 
@@ -72,3 +75,141 @@ def test_delivery_is_two_statements(smtp):
     assert len(statements) == (2 if connection.vendor == "postgresql" else 4), (
         statements
     )
+
+
+# --- drains: the usual path (one task sends owed emails in batches) ---------------
+
+
+def test_a_drain_sends_every_owed_email_in_batches(smtp):
+    """Owed emails go out in batches over one connection, each exactly once."""
+    emails = [owed() for _ in range(7)]
+    assert outbox.emails_drain(batch=3) == 7
+    assert sorted(smtp.recipients()) == sorted(e.recipient for e in emails)
+    assert len(set(smtp.peers)) == 1
+    states = set(OutboundEmail.objects.values_list("state", "attempts", "recipient"))
+    assert states == {(EmailState.SENT, 1, "")}
+    assert outbox.emails_drain(batch=3) == 0  # nothing left: nothing sent twice
+    assert len(smtp.recipients()) == 7
+
+
+def test_a_drain_batch_is_one_claim_and_one_record(smtp):
+    """Per batch: one claiming statement (rows with signature, letter and text) and
+    one UPDATE recording the sent ones, whatever the batch's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    outbox.email_deliver(email_id=owed().pk)  # warm: URLs, content types
+    for _ in range(5):
+        owed()
+    with CaptureQueriesContext(connection) as captured:
+        assert outbox.emails_drain(batch=10) == 5
+    statements = [q["sql"] for q in captured.captured_queries]
+    if connection.vendor == "postgresql":
+        # claim 5, record 5, then the claim that finds nothing
+        assert len(statements) == 3, statements
+    else:  # SQLite: pick, claim, read, texts per letter; record; pick again
+        assert len(statements) <= 5 + 5, statements
+
+
+def test_confirmations_are_claimed_before_newsletters():
+    """A newsletter being sent does not hold back the answer to a submission."""
+    from tests.factories import NewsletterFactory
+
+    newsletter = NewsletterFactory()
+    later = owed(kind=EmailKind.NEWSLETTER)
+    OutboundEmail.objects.filter(pk=later.pk).update(newsletter=newsletter)
+    confirm = owed()
+    OutboundEmail.objects.filter(pk=confirm.pk).update(
+        next_attempt_at=timezone.now()
+    )  # queued after the newsletter's row
+    [first] = outbox.emails_claim_due(claimant="test", limit=1)
+    assert first.pk == confirm.pk
+
+
+def test_an_smtp_outage_ends_the_batch_and_hands_the_rest_back(smtp, settings):
+    """The first email that cannot go out for now backs off; the rest of its batch
+    go back to the outbox unattempted, due, and held by nobody."""
+    settings.EMAIL_RETRY_BACKOFF = 60
+    first, second, third = owed(), owed(), owed()
+    smtp.stop()
+    assert outbox.emails_drain(batch=10) == 0
+    smtp.start()
+    rows = {e.pk: e for e in OutboundEmail.objects.all()}
+    assert (rows[first.pk].state, rows[first.pk].attempts) == (EmailState.PENDING, 1)
+    assert rows[first.pk].next_attempt_at > timezone.now()
+    for email in (second, third):
+        row = rows[email.pk]
+        assert (row.state, row.attempts, row.lease_until) == (
+            EmailState.PENDING,
+            0,
+            None,
+        )
+        assert row.next_attempt_at <= timezone.now()
+    assert outbox.emails_drain(batch=10) == 2  # the others go out at once
+    assert sorted(smtp.recipients()) == sorted([second.recipient, third.recipient])
+
+
+def test_a_refused_address_does_not_stop_the_batch(monkeypatch):
+    """A 5xx for one address settles that email for good; the batch goes on."""
+    bad, good = owed(), owed()
+    sent = []
+
+    def send(message):
+        if message.to == [bad.recipient]:
+            raise smtplib.SMTPRecipientsRefused({bad.recipient: (550, b"no")})
+        sent.append(message.to)
+
+    monkeypatch.setattr(outbox, "mail_send", send)
+    assert outbox.emails_drain(batch=10) == 1
+    assert sent == [[good.recipient]]
+    bad.refresh_from_db()
+    assert (bad.state, bad.recipient) == (EmailState.FAILED_PERMANENT, "")
+
+
+@pytest.fixture
+def kicks(settings, monkeypatch):
+    """Publishing drains counted, not run (a queued drain the test runs itself)."""
+    from django.core.cache import cache
+
+    from signatories import tasks
+
+    settings.OUTBOX_KICK_SECONDS = 10
+    cache.delete(outbox.DRAIN_FLAG)
+    published = []
+    monkeypatch.setattr(tasks.outbox_drain, "delay", lambda: published.append(1))
+    yield published
+    cache.delete(outbox.DRAIN_FLAG)
+
+
+def test_one_drain_is_queued_however_many_emails_are_owed(
+    kicks, letter, sign, django_capture_on_commit_callbacks
+):
+    """Sign-ups while a drain is queued publish nothing; the drain clears the flag
+    before it claims, so the next owed email queues a new one."""
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(letter, contact_email="one@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(letter, contact_email="two@example.org")
+    assert len(kicks) == 1
+    assert outbox.emails_drain() == 2  # the queued drain runs: both go out
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(letter, contact_email="three@example.org")
+    assert len(kicks) == 2
+
+
+def test_a_full_batch_asks_another_worker_to_help(kicks):
+    """While batches come back full, a drain queues one more drain (idle worker
+    processes join in); a short batch asks nobody."""
+    for _ in range(3):
+        owed()
+    assert outbox.emails_drain(batch=2) == 3
+    assert len(kicks) == 1
+
+
+def test_a_drain_hands_over_when_its_time_is_up(kicks):
+    """A drain past its time queues a fresh one instead of running on."""
+    for _ in range(3):
+        owed()
+    assert outbox.emails_drain(batch=1, seconds=0) == 1
+    assert len(kicks) == 1
+    assert OutboundEmail.objects.filter(state=EmailState.PENDING).count() == 2
