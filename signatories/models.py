@@ -156,6 +156,11 @@ class Signature(models.Model):
     # key (kind, name and country, normalised), so importing a file twice, even
     # concurrently, stores each row once. Empty for every other signature.
     offline_key = models.CharField(max_length=64, blank=True, editable=False)
+    # How many confirmation requests and "already signed" emails this signature has
+    # been owed (SIGNATURE_MAX_EMAILS caps them; it stops counting one above). Kept
+    # on the row, whose lock every submission takes, so the cap holds exactly even
+    # when one statement both upserts the row and owes the email.
+    capped_emails = models.PositiveSmallIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(_("signed at"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

@@ -104,6 +104,11 @@ def _enqueue(email_id: int) -> None:
     _kick()
 
 
+def enqueue(email_id: int) -> None:
+    """After commit: see that ``email_id`` (owed by the caller) goes out."""
+    _enqueue(email_id)
+
+
 def _enqueue_many(email_ids: list[int]) -> None:
     # After commit. One drain for the lot: it claims them in batches, and asks for
     # help from other worker processes while batches come back full.
@@ -111,7 +116,8 @@ def _enqueue_many(email_ids: list[int]) -> None:
         _kick()
 
 
-def _queue_lease():
+def queue_lease():
+    """Until when a newly owed email is left to its drain (the sweep waits)."""
     return timezone.now() + timedelta(seconds=settings.OUTBOX_MIN_AGE_SECONDS)
 
 
@@ -124,7 +130,7 @@ def email_queue(*, kind: str, signature: Signature) -> OutboundEmail:
         recipient=signature.contact_email,
         language=signature.language,
         next_attempt_at=now,
-        lease_until=_queue_lease(),
+        lease_until=queue_lease(),
         created_at=now,
     )
     transaction.on_commit(partial(_enqueue, email.pk))
@@ -139,7 +145,7 @@ def emails_queue_many(
     The signatures need only ``pk``, ``contact_email`` and ``language``.
     """
     now = timezone.now()
-    lease = _queue_lease()
+    lease = queue_lease()
     rows = OutboundEmail.objects.bulk_create(
         [
             OutboundEmail(
@@ -161,50 +167,78 @@ def emails_queue_many(
     return ids
 
 
+def capped_count_sql(column: str) -> str:
+    """SQL for ``column`` plus one, stopping one above the cap (no overflow); its
+    parameter is the cap."""
+    return f"CASE WHEN {column} <= %s THEN {column} + 1 ELSE {column} END"
+
+
 def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
     """Owe a confirmation (or "already signed") email unless the cap is reached.
 
-    One statement whether or not the signature exists (``signature_id`` 0 for none),
-    so a known and an unknown address cost the same queries. The caller holds the
-    signature's row lock, which keeps the cap exact under concurrency. A pending
+    The same statements whether or not the signature exists (``signature_id`` 0
+    for none), so a known and an unknown address cost the same queries. The
+    signature's ``capped_emails`` counts what it was owed; the UPDATE that moves
+    it takes the row lock, which keeps the cap exact under concurrency. A pending
     signature gets a confirmation request only while ``signing_open``. Returns the
     new row's id, or None.
     """
     table = OutboundEmail._meta.db_table
     signatures = Signature._meta.db_table
+    cap = settings.SIGNATURE_MAX_EMAILS
     now = timezone.now()
+    counted = f"""
+        UPDATE {signatures} SET capped_emails = {capped_count_sql("capped_emails")}
+        WHERE id = %s AND contact_email <> ''
+          AND (status IN (%s, %s) OR (status = %s AND %s))
+        RETURNING id, status, contact_email, language, capped_emails
+    """  # noqa: S608 (table names come from the models)
+    counted_params = [
+        cap,
+        signature_id,
+        SignatureStatus.CONFIRMED,
+        SignatureStatus.APPROVED,
+        SignatureStatus.PENDING,
+        signing_open,
+    ]
+    columns = """kind, signature_id, recipient, language, state, attempts,
+        next_attempt_at, lease_until, claimed_by, last_error, created_at"""
+    values = "CASE WHEN s.status = %s THEN %s ELSE %s END, s.id, s.contact_email, "
+    values += "s.language, %s, 0, %s, %s, '', '', %s"
+    values_params = [
+        SignatureStatus.PENDING,
+        EmailKind.CONFIRM,
+        EmailKind.ALREADY_SIGNED,
+        EmailState.PENDING,
+        now,
+        queue_lease(),
+        now,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (kind, signature_id, recipient, language, state,
-                attempts, next_attempt_at, lease_until, claimed_by, last_error,
-                created_at)
-            SELECT CASE WHEN s.status = %s THEN %s ELSE %s END, s.id,
-                s.contact_email, s.language, %s, 0, %s, %s, '', '', %s
-            FROM {signatures} s
-            WHERE s.id = %s AND s.contact_email <> ''
-              AND (s.status IN (%s, %s) OR (s.status = %s AND %s))
-              AND (SELECT COUNT(*) FROM {table} o
-                   WHERE o.signature_id = s.id AND o.kind IN (%s, %s)) < %s
-            RETURNING id
-            """,  # noqa: S608 (table names come from the models)
-            [
-                SignatureStatus.PENDING,
-                EmailKind.CONFIRM,
-                EmailKind.ALREADY_SIGNED,
-                EmailState.PENDING,
-                now,
-                _queue_lease(),
-                now,
-                signature_id,
-                SignatureStatus.CONFIRMED,
-                SignatureStatus.APPROVED,
-                SignatureStatus.PENDING,
-                signing_open,
-                *CAPPED_KINDS,
-                settings.SIGNATURE_MAX_EMAILS,
-            ],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""
+                WITH s AS ({counted})
+                INSERT INTO {table} ({columns})
+                SELECT {values} FROM s WHERE s.capped_emails <= %s
+                RETURNING id
+                """,  # noqa: S608
+                [*counted_params, *values_params, cap],
+            )
+        else:
+            # SQLite has no UPDATE inside WITH: the count, then an INSERT that
+            # runs whatever the count said (the same two statements either way).
+            cursor.execute(counted, counted_params)
+            found = cursor.fetchone()
+            owed = found is not None and found[4] <= cap
+            cursor.execute(
+                f"""
+                INSERT INTO {table} ({columns})
+                SELECT {values} FROM {signatures} s WHERE s.id = %s AND %s
+                RETURNING id
+                """,  # noqa: S608
+                [*values_params, signature_id, owed],
+            )
         row = cursor.fetchone()
     if row is None:
         return None
@@ -248,7 +282,7 @@ def emails_queue_about_version(
                 content_id,
                 EmailState.PENDING,
                 now,
-                _queue_lease(),
+                queue_lease(),
                 now,
                 *signature_ids,
             ],
@@ -704,7 +738,7 @@ def emails_due(*, limit: int = 1000) -> list[int]:
         )
         ids = list(due)
         OutboundEmail.objects.filter(pk__in=ids).update(
-            state=EmailState.PENDING, lease_until=_queue_lease(), claimed_by=""
+            state=EmailState.PENDING, lease_until=queue_lease(), claimed_by=""
         )
     return ids
 

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from djangocms_versioning.constants import DRAFT
@@ -47,6 +48,7 @@ from .models import (
     DeliveryPack,
     DeliveryPackState,
     EmailKind,
+    EmailState,
     LetterChangeNotice,
     LetterTally,
     OutboundEmail,
@@ -200,6 +202,109 @@ def _signature_lock_and_replace(
     return signature, bool(row[-1])
 
 
+# A signature in these states is owed an email when its address submits again.
+OWED_STATES = (
+    SignatureStatus.PENDING,
+    SignatureStatus.CONFIRMED,
+    SignatureStatus.APPROVED,
+)
+
+
+def _signature_upsert(
+    *, candidate: Signature, changes: dict
+) -> tuple[Signature, bool, str, int | None]:
+    """Store ``candidate`` or, for a known address, write ``changes`` while PENDING;
+    owe the confirmation (or "already signed") email. PostgreSQL, one statement.
+
+    INSERT … ON CONFLICT DO UPDATE takes the row lock and returns the row whether
+    it was new or known, so both run this one statement in autocommit (atomic on
+    its own): the answer, the queries and their cost are the same either way. The
+    owed email is inserted by the same statement under the same rules as
+    ``outbox.email_queue_capped``: the row's ``capped_emails``, moved by the
+    same upsert under the row lock, keeps the cap exact however many submissions
+    arrive at once. Returns the row as it is now,
+    whether ``changes`` were written (new or still pending), the logo it had before,
+    and the owed email's id (None when the cap was reached or nothing is owed).
+    """
+    table = Signature._meta.db_table
+    emails = OutboundEmail._meta.db_table
+    fields = [f for f in Signature._meta.concrete_fields if f is not Signature._meta.pk]
+    query = InsertQuery(Signature)
+    query.insert_values(fields, [candidate])
+    [(insert, insert_params)] = query.get_compiler(connection=connection).as_sql()
+    insert = insert.replace(
+        f'INSERT INTO "{table}" (', f'INSERT INTO "{table}" AS t (', 1
+    )
+    sets = []
+    for name in changes:
+        column = Signature._meta.get_field(name).column
+        sets.append(
+            f'"{column}" = CASE WHEN t.status = %s THEN EXCLUDED."{column}" '
+            f'ELSE t."{column}" END'
+        )
+    # Moved by a submission that may be owed an email (the same rule as the mail
+    # below); the new value says whether this one is under the cap.
+    owed_rule = "t.contact_email <> '' AND t.status IN (%s, %s, %s)"
+    sets.append(
+        f"capped_emails = CASE WHEN {owed_rule} "
+        f"THEN {outbox.capped_count_sql('t.capped_emails')} ELSE t.capped_emails END"
+    )
+    all_fields = Signature._meta.concrete_fields
+    returning = ", ".join(f'u."{f.column}"' for f in all_fields)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH prior AS (
+                SELECT logo FROM {table}
+                WHERE letter_id = %s AND email_normalised = %s
+            ), u AS (
+                {insert}
+                ON CONFLICT (letter_id, email_normalised) WHERE email_normalised <> ''
+                DO UPDATE SET {", ".join(sets)}
+                RETURNING t.*
+            ), mail AS (
+                INSERT INTO {emails} (kind, signature_id, recipient, language, state,
+                    attempts, next_attempt_at, lease_until, claimed_by, last_error,
+                    created_at)
+                SELECT CASE WHEN u.status = %s THEN %s ELSE %s END, u.id,
+                    u.contact_email, u.language, %s, 0, %s, %s, '', '', %s
+                FROM u
+                WHERE u.contact_email <> '' AND u.status IN (%s, %s, %s)
+                  AND u.capped_emails <= %s
+                RETURNING id
+            )
+            SELECT {returning}, (SELECT logo FROM prior), (SELECT id FROM mail)
+            FROM u
+            """,  # noqa: S608 (names come from the models)
+            [
+                candidate.letter_id,
+                candidate.email_normalised,
+                *insert_params,
+                *[SignatureStatus.PENDING] * (len(sets) - 1),
+                *OWED_STATES,
+                settings.SIGNATURE_MAX_EMAILS,
+                SignatureStatus.PENDING,
+                EmailKind.CONFIRM,
+                EmailKind.ALREADY_SIGNED,
+                EmailState.PENDING,
+                now,
+                outbox.queue_lease(),
+                now,
+                *OWED_STATES,
+                settings.SIGNATURE_MAX_EMAILS,
+            ],
+        )
+        row = cursor.fetchone()
+    values, (old_logo, email_id) = row[:-2], row[-2:]
+    signature = Signature.from_db(
+        connection.alias, [f.attname for f in all_fields], values
+    )
+    created = signature.public_id == candidate.public_id
+    replaced = created or signature.status == SignatureStatus.PENDING
+    return signature, replaced, (old_logo or "") if not created else "", email_id
+
+
 def signature_create(
     *,
     letter: Letter,
@@ -263,18 +368,35 @@ def signature_create(
         "letter_content_id": content_id,
         "text_hash": text_hash,
     }
-    with transaction.atomic():
-        candidate = Signature(
-            letter=letter,
-            email_normalised=email,
-            contact_email=contact_email.strip(),  # the first spelling is kept
-            source=source,
-            source_note=source_note,
-            **details,
+    candidate = Signature(
+        letter=letter,
+        email_normalised=email,
+        contact_email=contact_email.strip(),  # the first spelling is kept
+        source=source,
+        source_note=source_note,
+        **details,
+    )
+    if logo_file is not None:
+        candidate.logo.save(logo_file.name, logo_file, save=False)
+    new_logo = candidate.logo.name or ""
+    storage = candidate.logo.storage
+    if connection.vendor == "postgresql" and not only_new:
+        # One statement in autocommit: no BEGIN and COMMIT round trips either. A
+        # new row is owed its confirmation request (as email_queue_capped counts).
+        candidate.capped_emails = 1
+        signature, replaced, old_logo, email_id = _signature_upsert(
+            candidate=candidate, changes={"logo": new_logo, **details}
         )
-        if logo_file is not None:
-            candidate.logo.save(logo_file.name, logo_file, save=False)
-        new_logo = candidate.logo.name or ""
+        if replaced and old_logo and old_logo != new_logo:
+            transaction.on_commit(partial(storage.delete, old_logo))
+        elif not replaced and new_logo:
+            transaction.on_commit(partial(storage.delete, new_logo))
+        if email_id is not None:
+            transaction.on_commit(partial(outbox.enqueue, email_id))
+        return SignResult(
+            signature=signature, created=signature.public_id == candidate.public_id
+        )
+    with transaction.atomic():
         # ON CONFLICT DO NOTHING: one statement, whether the address is new or not
         # (a savepoint rolled back on IntegrityError would cost a known one more).
         Signature.objects.bulk_create([candidate], ignore_conflicts=True)
@@ -296,7 +418,6 @@ def signature_create(
         )
         created = signature.public_id == candidate.public_id
         old_logo = signature.logo.name or ""
-        storage = candidate.logo.storage
         if replaced:
             for field, value in details.items():
                 setattr(signature, field, value)
