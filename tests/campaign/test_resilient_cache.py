@@ -151,3 +151,47 @@ def test_letter_page_and_cms_pages_render_with_the_cache_down(
         assert client.get(f"/en/letters/{letter.slug}/").status_code == 200
         assert client.get(f"/en/sign/{letter.slug}/").status_code == 200
         assert client.get(f"/api/letters/{letter.slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signing_limits_are_counted_in_one_round_trip(
+    settings, redis_server, monkeypatch
+):
+    """Both limits of a sign-up (address and email) are one pipelined round trip,
+    on django-ratelimit's own keys and windows (its get_usage reads the same count)."""
+    from django_ratelimit.core import get_usage
+    from redis.connection import AbstractConnection
+
+    from signatories.ratelimits import _email_key, _ip_key
+
+    settings.SIGNATURE_RATE_IP = "3/h"
+    settings.SIGNATURE_RATE_EMAIL = "2/h"
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "campaign.resilient_cache.LocalFallbackRedisCache",
+            "LOCATION": redis_server.url,
+        },
+    }
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.20")
+    assert not signing_rate_limited(request, email="a@kestrel.example")  # connects
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command)
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    assert signing_rate_limited(request, email="a@kestrel.example") is False
+    assert len(sent) == 1
+    assert signing_rate_limited(request, email="a@kestrel.example") is True  # email
+    for group, key, rate in (
+        ("sign-ip", _ip_key(request), "3/h"),
+        ("sign-email", _email_key("a@kestrel.example"), "2/h"),
+    ):
+        usage = get_usage(
+            request, group=group, key=lambda _g, _r, key=key: key, rate=rate
+        )
+        assert usage["count"] == 3, group
+    assert signing_rate_limited(request) is True  # the address's fourth
