@@ -10,13 +10,14 @@ def fill(letter, rows: int) -> None:
         "letter_id, kind, status, organisation, website, country, organisation_type, "
         "contact_name, contact_role, contact_email, email_normalised, logo, comment, "
         "is_public, newsletter, language, created_at, rejection_reason, "
-        "public_id, domain_match, source, source_note, offline_key, text_hash"
+        "public_id, domain_match, source, source_note, offline_key, text_hash, "
+        "capped_emails"
     )
     values = (
         "{letter}, 'organisation', 'confirmed', 'Org ' || n, 'https://org' || n || "
         "'.example', CASE WHEN n %% 3 = 0 THEN 'UA' ELSE 'DE' END, 'ngo', 'Name', "
         "'Role', 'c' || n || '@org.example', 'c' || n || '@org.example', '', '', "
-        "n %% 10 <> 0, false, 'en', {now}, '', {uuid}, true, 'web', '', '', ''"
+        "n %% 10 <> 0, false, 'en', {now}, '', {uuid}, true, 'web', '', '', '', 1"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

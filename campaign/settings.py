@@ -345,6 +345,9 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # further owed emails publish nothing. The flag outlives a lost task this long at
 # most; 0 publishes a drain for every owed email.
 OUTBOX_KICK_SECONDS = env.int("OUTBOX_KICK_SECONDS", default=10 if REDIS_URL else 0)
+# A drain starts this long after the email that queued it, so a burst of sign-ups
+# goes out in full batches rather than one task per email.
+OUTBOX_DRAIN_DELAY = env.float("OUTBOX_DRAIN_DELAY", default=0.25)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "signatories.tasks.outbox_sweep",

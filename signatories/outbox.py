@@ -77,22 +77,24 @@ def _drain_flag_shared() -> bool:
     return settings.OUTBOX_KICK_SECONDS > 0 and not current_app.conf.task_always_eager
 
 
-def _kick() -> None:
+def _kick(*, delay: float | None = None) -> None:
     """Make sure a drain is on its way (after commit); at most one queued at a time.
 
     The first owed email since the last drain started sets a short-lived flag and
-    publishes one ``outbox_drain`` task; later ones find the flag and publish
-    nothing (one Redis round trip instead of a Celery message each). A drain clears
-    the flag before every claim, so an email committed before the flag was seen is
-    claimed by that drain or the next (docs/decisions.md). A broker (or Redis) that
-    is down must not fail the request: the rows stay owed and the sweep queues them
-    once their queue lease runs out.
+    publishes one ``outbox_drain`` task, to run ``OUTBOX_DRAIN_DELAY`` seconds
+    later so that the emails owed meanwhile go out in its batches; later ones find
+    the flag and publish nothing (one Redis round trip instead of a Celery message
+    each). A drain clears the flag before every claim, so an email committed before
+    the flag was seen is claimed by that drain or the next (docs/decisions.md). A
+    broker (or Redis) that is down must not fail the request: the rows stay owed
+    and the sweep queues them once their queue lease runs out.
     """
     shared = _drain_flag_shared()
     if shared and not cache.add(DRAIN_FLAG, 1, settings.OUTBOX_KICK_SECONDS):
         return  # a drain is queued (or Redis is away: the sweep has it)
+    delay = settings.OUTBOX_DRAIN_DELAY if delay is None else delay
     try:
-        current_app.tasks[DRAIN_TASK].delay()
+        current_app.tasks[DRAIN_TASK].apply_async(countdown=delay or None)
     except (KombuOperationalError, OSError):
         logger.warning("Broker unavailable; owed emails left to the outbox sweep")
         if shared:
@@ -490,7 +492,7 @@ def _claim(*, claimant: str, email_id: int | None = None, limit: int = 1):
     picked = (
         f"SELECT id FROM {table} WHERE state = %s AND next_attempt_at <= %s"
         + (" AND id = %s" if email_id is not None else "")
-        + " ORDER BY newsletter_id NULLS FIRST, next_attempt_at, id"
+        + " ORDER BY (newsletter_id IS NOT NULL), next_attempt_at, id"
         " LIMIT %s FOR UPDATE SKIP LOCKED"
     )
     picked_params = [
@@ -525,7 +527,7 @@ def _claim(*, claimant: str, email_id: int | None = None, limit: int = 1):
                 WHERE lc.letter_id = l.id AND lc.language = c.language
                 LIMIT 1
             )
-            ORDER BY c.newsletter_id NULLS FIRST, c.next_attempt_at, c.id
+            ORDER BY (c.newsletter_id IS NOT NULL), c.next_attempt_at, c.id
             """,  # noqa: S608 (table and column names come from the models)
             [EmailState.SENDING, lease, claimant, *picked_params, content_type],
         )
@@ -708,7 +710,7 @@ def emails_drain(*, batch: int = DRAIN_BATCH, seconds: float = DRAIN_SECONDS) ->
         if not emails:
             return sent
         if len(emails) == batch:
-            _kick()
+            _kick(delay=0)  # more are waiting: an idle worker process joins now
         result = emails_deliver_batch(emails, claimant)
         sent += len(result["outcomes"].get(EmailState.SENT, []))
         if result["handed_back"] or EmailState.PENDING in result["outcomes"]:

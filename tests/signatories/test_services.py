@@ -136,7 +136,7 @@ def test_signature_create_when_broker_is_down_leaves_email_owed(
     def down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(tasks.outbox_drain, "delay", down)
+    monkeypatch.setattr(tasks.outbox_drain, "apply_async", down)
     with caplog.at_level(logging.WARNING, logger="signatories.outbox"):
         with django_capture_on_commit_callbacks(execute=True):
             result = sign(letter)
