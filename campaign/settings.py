@@ -345,6 +345,9 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # further owed emails publish nothing. The flag outlives a lost task this long at
 # most; 0 publishes a drain for every owed email.
 OUTBOX_KICK_SECONDS = env.int("OUTBOX_KICK_SECONDS", default=10 if REDIS_URL else 0)
+# Sign-ups read a letter's dates and rules from a per-process copy this old at most
+# (pages.selectors.letter_get_for_signing); 0 reads the database every time.
+SIGNING_LETTER_SECONDS = env.float("SIGNING_LETTER_SECONDS", default=1.0)
 # A drain starts this long after the email that queued it, so a burst of sign-ups
 # goes out in full batches rather than one task per email.
 OUTBOX_DRAIN_DELAY = env.float("OUTBOX_DRAIN_DELAY", default=0.25)

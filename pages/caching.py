@@ -66,7 +66,11 @@ def _bump(key: str) -> None:
 
 
 def letter_cache_bump(letter_id: int) -> None:
-    """Invalidate every cached rendering of one letter (page and signatory list)."""
+    """Invalidate every cached rendering of one letter (page and signatory list),
+    and this process's copies of letters kept for signing."""
+    from .selectors import signing_letters_forget
+
+    signing_letters_forget()
     _bump(_letter_version_key(letter_id))
 
 

@@ -1,8 +1,11 @@
 """Reads for the public site. Drafts are visible to staff only."""
 
+import copy
 import datetime
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -120,13 +123,36 @@ def letter_get_public_by_id(*, letter_id: int) -> Letter | None:
     return letter
 
 
+# Sign-ups read a letter's rules from a copy kept per process for a moment: during
+# a rush every sign-up would otherwise read the same row. Anything that moves the
+# letter's cache version clears this process's copies at once (pages.caching); other
+# processes see a change within SIGNING_LETTER_SECONDS. Being a second late is
+# harmless: a sign-up accepted just after signing closed stays pending, because no
+# confirmation request goes out for a closed letter (signatories.emails).
+_signing_letters: dict[str, tuple[float, Letter | None]] = {}
+
+
+def signing_letters_forget() -> None:
+    """Drop this process's copies of letters kept for signing."""
+    _signing_letters.clear()
+
+
 def letter_get_for_signing(*, slug: str) -> Letter:
     """The published letter without its text: a sign-up only needs its dates and
-    rules (a page rendered after all loads the text on demand)."""
-    try:
-        return Letter.objects.published().get(slug=slug)
-    except Letter.DoesNotExist:
-        raise Http404("No such letter.") from None
+    rules (a page rendered after all loads the text on demand). Each caller gets a
+    copy of its own."""
+    now = time.monotonic()
+    kept = _signing_letters.get(slug)
+    if kept is None or kept[0] < now:
+        letter = Letter.objects.published().filter(slug=slug).first()
+        kept = (now + settings.SIGNING_LETTER_SECONDS, letter)
+        if settings.SIGNING_LETTER_SECONDS > 0:
+            if len(_signing_letters) > 1000:  # slugs are few; guessed ones are not
+                _signing_letters.clear()
+            _signing_letters[slug] = kept
+    if kept[1] is None:
+        raise Http404("No such letter.")
+    return copy.copy(kept[1])
 
 
 def letter_public_id(*, slug: str) -> int:

@@ -38,6 +38,7 @@ from pydantic import ConfigDict, StrictBool, create_model
 from campaign.problems import PROBLEM_CONTENT_TYPE, problem
 from pages.models import DeliveryChannel, Letter
 from pages.selectors import (
+    letter_get_for_signing,
     letter_get_public,
     letter_get_public_plain,
     letter_list_public,
@@ -483,10 +484,10 @@ def _published_letter(slug: str) -> Letter:
 
 def _letter_for_signing(slug: str) -> Letter:
     # No text: signing answers with nothing from the letter.
-    letter = Letter.objects.published().filter(slug=slug).first()
-    if letter is None:
-        raise ApiProblem(404, "No such letter.")
-    return letter
+    try:
+        return letter_get_for_signing(slug=slug)
+    except Http404:
+        raise ApiProblem(404, "No such letter.") from None
 
 
 def _letter_summary(letter: Letter, count: int) -> dict:
