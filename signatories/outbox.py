@@ -53,8 +53,10 @@ logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "signatories.tasks.outbox_deliver"
 DRAIN_TASK = "signatories.tasks.outbox_drain"
-# Set while a drain task is queued and has not started claiming (see _kick).
+# Set while a drain is queued or running (see _kick and emails_drain).
 DRAIN_FLAG = "outbox:drain-queued"
+# Set while a helper drain is queued (see _ask_for_help).
+HELPER_FLAG = "outbox:drain-helper"
 # Emails claimed and sent per round trip pair; also the most a worker that dies
 # mid-batch can send twice (each was sent, none recorded yet).
 DRAIN_BATCH = 10
@@ -84,10 +86,11 @@ def _kick(*, delay: float | None = None) -> None:
     publishes one ``outbox_drain`` task, to run ``OUTBOX_DRAIN_DELAY`` seconds
     later so that the emails owed meanwhile go out in its batches; later ones find
     the flag and publish nothing (one Redis round trip instead of a Celery message
-    each). A drain clears the flag before every claim, so an email committed before
-    the flag was seen is claimed by that drain or the next (docs/decisions.md). A
-    broker (or Redis) that is down must not fail the request: the rows stay owed
-    and the sweep queues them once their queue lease runs out.
+    each). A drain keeps the flag while it runs and, on its way out, clears it and
+    claims once more, so an email committed before its request saw the flag is
+    claimed by that drain or a later one (docs/decisions.md). A broker (or Redis)
+    that is down must not fail the request: the rows stay owed and the sweep queues
+    them once their queue lease runs out.
     """
     shared = _drain_flag_shared()
     if shared and not cache.add(DRAIN_FLAG, 1, settings.OUTBOX_KICK_SECONDS):
@@ -691,32 +694,64 @@ def emails_deliver_batch(emails: list[OutboundEmail], claimant: str) -> dict:
     return {"outcomes": outcomes, "handed_back": handed_back}
 
 
-def emails_drain(*, batch: int = DRAIN_BATCH, seconds: float = DRAIN_SECONDS) -> int:
+def _publish_drain(*, delay: float = 0, helper: bool = False) -> bool:
+    """Queue a drain without touching the flag (a hand-over, or a helper)."""
+    try:
+        current_app.tasks[DRAIN_TASK].apply_async(
+            kwargs={"helper": True} if helper else {}, countdown=delay or None
+        )
+    except (KombuOperationalError, OSError):
+        logger.warning("Broker unavailable; owed emails left to the outbox sweep")
+        return False
+    return True
+
+
+def _ask_for_help() -> None:
+    # At most one helper queued at a time: it clears its own flag when it starts.
+    if not _drain_flag_shared():
+        _publish_drain(helper=True)
+    elif cache.add(HELPER_FLAG, 1, settings.OUTBOX_KICK_SECONDS):
+        if not _publish_drain(helper=True):
+            cache.delete(HELPER_FLAG)
+
+
+def emails_drain(
+    *, batch: int = DRAIN_BATCH, seconds: float = DRAIN_SECONDS, helper: bool = False
+) -> int:
     """Deliver owed, due emails in batches until none is left; return how many sent.
 
-    Clears the drain flag before each claim (see ``_kick``). While batches come
-    back full it kicks once more, so an idle worker process joins in; claims skip
-    each other's rows. After ``seconds`` it hands over to a fresh task. It stops at
-    the first batch the mail server could not take: those emails wait out their
-    backoff, and the next owed email kicks a new drain.
+    The drain flag stays set while it runs, so sign-ups meanwhile queue nothing; it
+    is cleared only on the way out, and one more claim follows the clearing (see
+    ``_kick``). While batches come back full it asks for one helper, so an idle
+    worker process joins in; claims skip each other's rows. After ``seconds``, or
+    at the first batch the mail server could not take (those emails wait out their
+    backoff), it hands over to a fresh task, which inherits the flag.
     """
+    shared = _drain_flag_shared()
+    if helper and shared:
+        cache.delete(HELPER_FLAG)
     claimant = uuid.uuid4().hex
     deadline = time.monotonic() + seconds
     sent = 0
     while True:
-        if _drain_flag_shared():
-            cache.delete(DRAIN_FLAG)
         emails = emails_claim_due(claimant=claimant, limit=batch)
         if not emails:
-            return sent
+            if shared:
+                cache.delete(DRAIN_FLAG)
+            # Owed before the flag went: ours. Owed after: its request set the
+            # flag again and queued the next drain.
+            emails = emails_claim_due(claimant=claimant, limit=batch)
+            if not emails:
+                return sent
         if len(emails) == batch:
-            _kick(delay=0)  # more are waiting: an idle worker process joins now
+            _ask_for_help()  # more are waiting
         result = emails_deliver_batch(emails, claimant)
         sent += len(result["outcomes"].get(EmailState.SENT, []))
         if result["handed_back"] or EmailState.PENDING in result["outcomes"]:
+            _publish_drain(delay=settings.OUTBOX_DRAIN_DELAY)
             return sent
         if time.monotonic() > deadline:
-            _kick()
+            _publish_drain()
             return sent
 
 

@@ -31,9 +31,9 @@ def outbox_deliver(email_id: int) -> str | None:
 # The usual path: one task claims and sends owed emails in batches (outbox._kick
 # queues it). Like delivery, no Celery retry: the sweep is the backstop.
 @shared_task(acks_late=True, ignore_result=True)
-def outbox_drain() -> int:
+def outbox_drain(helper: bool = False) -> int:
     """Send owed, due emails in batches until none is left (or time to hand over)."""
-    return outbox.emails_drain()
+    return outbox.emails_drain(helper=helper)
 
 
 @worker_process_shutdown.connect
