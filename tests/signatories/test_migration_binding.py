@@ -1,8 +1,6 @@
 """Migration 0009: existing signatures are bound to version 1, counts unchanged."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from djangocms_versioning import versionables
 
 from pages.canonical import text_hash
 from pages.models import LetterContent
@@ -10,6 +8,7 @@ from signatories.models import LetterTally, LetterVersionTally, Signature
 from tests.factories import LetterFactory, edit_text, publish_text
 from tests.migrations import migrate as _migrate
 from tests.migrations import migration_executor as _executor
+from tests.migrations import state_before
 
 MIGRATION = ("signatories", "0013_bind_existing_signatures")
 BEFORE = ("signatories", "0012_version_binding")
@@ -18,15 +17,8 @@ BEFORE = ("signatories", "0012_version_binding")
 @pytest.fixture
 def before(transactional_db):
     """Signatories just before the migration (pages as it is); forward after."""
-    # A transactional test before this one flushed the tables: cached content
-    # type ids may be stale (versioning looks versions up by content type).
-    ContentType.objects.clear_cache()
-    for versionable in versionables._cms_extension().versionables:
-        versionable.__dict__.pop("content_types", None)
-    apps = _migrate([BEFORE])
-    yield apps
-    executor = _executor()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with state_before(BEFORE) as apps:
+        yield apps
 
 
 def _old(apps, letter, email, status="confirmed", language="en", **fields):

@@ -3,14 +3,13 @@ owed before, so the cap still holds for signers who signed before the upgrade.""
 
 import pytest
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from djangocms_versioning import versionables
 
 from signatories import services
 from signatories.models import OutboundEmail, Signature
 from tests.factories import LetterFactory
 from tests.migrations import migrate as _migrate
 from tests.migrations import migration_executor as _executor
+from tests.migrations import state_before
 
 MIGRATION = ("signatories", "0015_signature_capped_emails")
 BEFORE = ("signatories", "0014_email_kinds")
@@ -19,13 +18,8 @@ BEFORE = ("signatories", "0014_email_kinds")
 @pytest.fixture
 def before(transactional_db):
     """Signatories just before the migration (pages as it is); forward after."""
-    ContentType.objects.clear_cache()
-    for versionable in versionables._cms_extension().versionables:
-        versionable.__dict__.pop("content_types", None)
-    apps = _migrate([BEFORE])
-    yield apps
-    executor = _executor()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with state_before(BEFORE) as apps:
+        yield apps
 
 
 def test_migration_counts_the_emails_each_signature_was_owed(before):
