@@ -178,6 +178,32 @@ def capped_count_sql(column: str) -> str:
     return f"CASE WHEN {column} <= %s THEN {column} + 1 ELSE {column} END"
 
 
+def capped_email_insert(source: str) -> tuple[str, list]:
+    """``INSERT … SELECT`` of the confirmation request (pending signature) or
+    "already signed" email owed to each signature row of ``source``, aliased ``s``;
+    the caller appends its WHERE (the cap, the states) and RETURNING. Returns the
+    SQL and its parameters."""
+    now = timezone.now()
+    sql = f"""
+        INSERT INTO {OutboundEmail._meta.db_table} (kind, signature_id, recipient,
+            language, state, attempts, next_attempt_at, lease_until, claimed_by,
+            last_error, created_at)
+        SELECT CASE WHEN s.status = %s THEN %s ELSE %s END, s.id, s.contact_email,
+            s.language, %s, 0, %s, %s, '', '', %s
+        FROM {source} s
+    """  # noqa: S608 (table names come from the models)
+    params = [
+        SignatureStatus.PENDING,
+        EmailKind.CONFIRM,
+        EmailKind.ALREADY_SIGNED,
+        EmailState.PENDING,
+        now,
+        queue_lease(),
+        now,
+    ]
+    return sql, params
+
+
 def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
     """Owe a confirmation (or "already signed") email unless the cap is reached.
 
@@ -188,10 +214,8 @@ def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
     signature gets a confirmation request only while ``signing_open``. Returns the
     new row's id, or None.
     """
-    table = OutboundEmail._meta.db_table
     signatures = Signature._meta.db_table
     cap = settings.SIGNATURE_MAX_EMAILS
-    now = timezone.now()
     counted = f"""
         UPDATE {signatures} SET capped_emails = {capped_count_sql("capped_emails")}
         WHERE id = %s AND contact_email <> ''
@@ -206,29 +230,13 @@ def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
         SignatureStatus.PENDING,
         signing_open,
     ]
-    columns = """kind, signature_id, recipient, language, state, attempts,
-        next_attempt_at, lease_until, claimed_by, last_error, created_at"""
-    values = "CASE WHEN s.status = %s THEN %s ELSE %s END, s.id, s.contact_email, "
-    values += "s.language, %s, 0, %s, %s, '', '', %s"
-    values_params = [
-        SignatureStatus.PENDING,
-        EmailKind.CONFIRM,
-        EmailKind.ALREADY_SIGNED,
-        EmailState.PENDING,
-        now,
-        queue_lease(),
-        now,
-    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            insert, insert_params = capped_email_insert("s")
             cursor.execute(
-                f"""
-                WITH s AS ({counted})
-                INSERT INTO {table} ({columns})
-                SELECT {values} FROM s WHERE s.capped_emails <= %s
-                RETURNING id
-                """,  # noqa: S608
-                [*counted_params, *values_params, cap],
+                f"WITH s AS ({counted}) {insert} WHERE s.capped_emails <= %s "
+                "RETURNING id",
+                [*counted_params, *insert_params, cap],
             )
         else:
             # SQLite has no UPDATE inside WITH: the count, then an INSERT that
@@ -236,13 +244,10 @@ def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:
             cursor.execute(counted, counted_params)
             found = cursor.fetchone()
             owed = found is not None and found[4] <= cap
+            insert, insert_params = capped_email_insert(signatures)
             cursor.execute(
-                f"""
-                INSERT INTO {table} ({columns})
-                SELECT {values} FROM {signatures} s WHERE s.id = %s AND %s
-                RETURNING id
-                """,  # noqa: S608
-                [*values_params, signature_id, owed],
+                f"{insert} WHERE s.id = %s AND %s RETURNING id",
+                [*insert_params, signature_id, owed],
             )
         row = cursor.fetchone()
     if row is None:
@@ -660,13 +665,7 @@ def email_deliver(*, email_id: int) -> str | None:
     email = email_claim(email_id=email_id, claimant=claimant)
     if email is None:
         return None
-    state, exc = _try_send(email)
-    if state == EmailState.SENT:
-        _record_sent([email.pk], claimant)
-    elif state == EmailState.CANCELLED:
-        _record_cancelled([email.pk], claimant)
-    else:
-        _record_failure(email, claimant, state, exc)
+    [state] = emails_deliver_batch([email], claimant)["outcomes"]
     return state
 
 

@@ -48,7 +48,6 @@ from .models import (
     DeliveryPack,
     DeliveryPackState,
     EmailKind,
-    EmailState,
     LetterChangeNotice,
     LetterTally,
     OutboundEmail,
@@ -227,7 +226,6 @@ def _signature_upsert(
     and the owed email's id (None when the cap was reached or nothing is owed).
     """
     table = Signature._meta.db_table
-    emails = OutboundEmail._meta.db_table
     fields = [f for f in Signature._meta.concrete_fields if f is not Signature._meta.pk]
     query = InsertQuery(Signature)
     query.insert_values(fields, [candidate])
@@ -251,7 +249,7 @@ def _signature_upsert(
     )
     all_fields = Signature._meta.concrete_fields
     returning = ", ".join(f'u."{f.column}"' for f in all_fields)
-    now = timezone.now()
+    mail, mail_params = outbox.capped_email_insert("u")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -264,14 +262,9 @@ def _signature_upsert(
                 DO UPDATE SET {", ".join(sets)}
                 RETURNING t.*
             ), mail AS (
-                INSERT INTO {emails} (kind, signature_id, recipient, language, state,
-                    attempts, next_attempt_at, lease_until, claimed_by, last_error,
-                    created_at)
-                SELECT CASE WHEN u.status = %s THEN %s ELSE %s END, u.id,
-                    u.contact_email, u.language, %s, 0, %s, %s, '', '', %s
-                FROM u
-                WHERE u.contact_email <> '' AND u.status IN (%s, %s, %s)
-                  AND u.capped_emails <= %s
+                {mail}
+                WHERE s.contact_email <> '' AND s.status IN (%s, %s, %s)
+                  AND s.capped_emails <= %s
                 RETURNING id
             )
             SELECT {returning}, (SELECT logo FROM prior), (SELECT id FROM mail)
@@ -284,13 +277,7 @@ def _signature_upsert(
                 *[SignatureStatus.PENDING] * (len(sets) - 1),
                 *OWED_STATES,
                 settings.SIGNATURE_MAX_EMAILS,
-                SignatureStatus.PENDING,
-                EmailKind.CONFIRM,
-                EmailKind.ALREADY_SIGNED,
-                EmailState.PENDING,
-                now,
-                outbox.queue_lease(),
-                now,
+                *mail_params,
                 *OWED_STATES,
                 settings.SIGNATURE_MAX_EMAILS,
             ],
