@@ -38,6 +38,7 @@ from .models import (
     Update,
     UpdateContent,
 )
+from .selectors import signing_letters_forget
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,6 @@ def _bump(key: str) -> None:
 def letter_cache_bump(letter_id: int) -> None:
     """Invalidate every cached rendering of one letter (page and signatory list),
     and this process's copies of letters kept for signing."""
-    from .selectors import signing_letters_forget
-
     signing_letters_forget()
     _bump(_letter_version_key(letter_id))
 
