@@ -1,8 +1,10 @@
 """The Celery app: configured from ``CELERY_*`` settings; tasks autodiscovered."""
 
 import os
+from contextlib import suppress
+from pathlib import Path
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from celery.fixups.django import DjangoFixup, DjangoWorkerFixup
 from kombu.exceptions import OperationalError
 
@@ -73,3 +75,28 @@ class ConnectionKeepingWorkerFixup(DjangoWorkerFixup):
 for _fixup in app._fixups:  # the Django fixup Celery installed for this app
     if isinstance(_fixup, DjangoFixup):
         _fixup.worker_fixup = ConnectionKeepingWorkerFixup(app)
+
+
+@signals.celeryd_init.connect
+def lower_cpu_priority(**kwargs) -> None:
+    """Give the CPU to the web processes first (``CELERY_WORKER_NICE``).
+
+    Sent in the worker's main process before its pool starts, so the processes
+    that send emails inherit the priority. Email is the work that can wait: the
+    outbox keeps what is owed, and the worker catches up when readers leave CPU.
+    Linux shares the CPU between sessions (autogroups) before it looks at a
+    process's nice value, so a worker started in its own session sets its
+    group's too. In containers the CPU weight of the worker's container does the
+    same (docker-compose.yml).
+    """
+    from django.conf import settings
+
+    nice = settings.CELERY_WORKER_NICE
+    if nice <= 0:
+        return
+    os.nice(nice)
+    autogroup = Path("/proc/self/autogroup")
+    if autogroup.exists() and os.getsid(0) == os.getpid():
+        # Only a session leader's group is its own (a shell's would slow the shell).
+        with suppress(OSError):
+            autogroup.write_text(str(min(19, nice)))

@@ -13,8 +13,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests (a guard against slow leaks). Each
+# replacement imports Django and the CMS afresh (~1 s of CPU): at 2,000 a worker
+# serving a viral letter was replaced every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 # No client addresses in the access log: signers may be at risk.
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'

@@ -351,6 +351,10 @@ SIGNING_LETTER_SECONDS = env.float("SIGNING_LETTER_SECONDS", default=1.0)
 # A drain starts this long after the email that queued it, so a burst of sign-ups
 # goes out in full batches rather than one task per email.
 OUTBOX_DRAIN_DELAY = env.float("OUTBOX_DRAIN_DELAY", default=0.25)
+# The Celery worker lowers its CPU priority by this much (Unix nice) when it starts:
+# on a machine it shares with the web processes, readers and signers get the CPU
+# first and emails catch up from the outbox (docs/decisions.md). 0 leaves it as is.
+CELERY_WORKER_NICE = env.int("CELERY_WORKER_NICE", default=10)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "signatories.tasks.outbox_sweep",

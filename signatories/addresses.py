@@ -6,6 +6,7 @@ resolves it (IDNA, after Unicode compatibility mapping), and the local part is
 rewritten only where the provider documents that it ignores something.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -51,6 +52,10 @@ _DOT_ATOM = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
 MAX_LENGTH = 254  # RFC 5321 path limit, and the column's length
 
 
+# Most signers share a few dozen mail domains, and one sign-up canonicalises its
+# address more than once (form, rate limit, service): IDNA's checks are most of
+# the cost, so the answers are kept (not the errors: a bad domain is checked anew).
+@functools.lru_cache(maxsize=4096)
 def domain_canonical(domain: str) -> str:
     """Return the ASCII (A-label) lower-case form of ``domain``; ValueError if none."""
     domain = unicodedata.normalize("NFKC", domain).translate(_IGNORED)

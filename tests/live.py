@@ -165,10 +165,14 @@ def start_worker(transactional_db, smtp_sink, tmp_path, settings):
         (settings.RUN_DIR / sub).mkdir(parents=True, exist_ok=True)
 
     def start(
-        *, site_url: str = "http://testserver", pool: str = "solo", **extra_env: str
+        *,
+        site_url: str = "http://testserver",
+        pool: str = "solo",
+        **extra_env: str | None,
     ) -> Worker:
         """Start a worker; ``pool="solo"`` sends in the worker's own process (its
-        PID is the sender's), ``pool="prefork"`` in a child process."""
+        PID is the sender's), ``pool="prefork"`` in a child process. An
+        ``extra_env`` value of None leaves that variable unset."""
         log = tmp_path / f"worker{len(workers)}.log"
         env = {
             **os.environ,
@@ -182,8 +186,12 @@ def start_worker(transactional_db, smtp_sink, tmp_path, settings):
             "SITE_URL": site_url,
             "CAMPAIGN_RUN_DIR": str(settings.RUN_DIR),
             "PYTHONUNBUFFERED": "1",
+            # Full priority beside the test processes, whose timeouts assume it;
+            # test_worker_priority starts one at the deployed default.
+            "CELERY_WORKER_NICE": "0",
             **extra_env,
         }
+        env = {key: value for key, value in env.items() if value is not None}
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [

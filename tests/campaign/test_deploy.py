@@ -89,3 +89,21 @@ def test_compose_health_check_passes_under_production_settings(production_web):
         timeout=30,
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_web_workers_are_not_replaced_every_few_seconds(monkeypatch):
+    """A replaced gunicorn worker imports Django and the CMS again (about a second
+    of CPU); at 2,000 requests a worker under a viral letter's load was replaced
+    every few seconds. The guard against slow leaks now comes every 50,000."""
+    import importlib
+
+    import campaign.gunicorn as config
+
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    importlib.reload(config)
+    assert (config.max_requests, config.max_requests_jitter) == (50000, 5000)
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "0")  # 0: never replaced
+    importlib.reload(config)
+    assert (config.max_requests, config.max_requests_jitter) == (0, 0)
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS")
+    importlib.reload(config)

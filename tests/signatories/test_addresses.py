@@ -82,8 +82,34 @@ def test_email_canonical_is_idempotent():
 
 def test_email_canonical_without_the_idna_package(monkeypatch):
     """Python's own IDNA codec is the fallback, with the same results for these."""
+    addresses.domain_canonical.cache_clear()  # answers kept from the other encoder
     monkeypatch.setattr(addresses, "_idna", None)
     assert email_canonical("info@ｂü\u00adｃｈｅｒ.de") == "info@xn--bcher-kva.de"
     assert email_canonical("j.doe+x@gmail.com") == "jdoe@gmail.com"
     with pytest.raises(ValueError):
         email_canonical("user@exa..mple.org")
+    addresses.domain_canonical.cache_clear()
+
+
+def test_a_domain_is_encoded_once_and_a_bad_one_every_time(monkeypatch):
+    """A sign-up canonicalises its address several times (form, rate limit,
+    service); the domain's IDNA encoding, most of the cost, is done once."""
+    calls = []
+    real = addresses._idna.encode
+
+    def counting(domain, **kwargs):
+        calls.append(domain)
+        return real(domain, **kwargs)
+
+    addresses.domain_canonical.cache_clear()
+    monkeypatch.setattr(addresses._idna, "encode", counting)
+    for local in ("a", "b", "c"):
+        assert email_canonical(f"{local}@Kept-Once.example") == (
+            f"{local}@kept-once.example"
+        )
+    assert calls == ["kept-once.example"]
+    for _ in range(2):  # an error is not kept: the same answer, worked out anew
+        with pytest.raises(ValueError):
+            email_canonical("user@exa..mple.org")
+    assert calls.count("exa..mple.org") == 2
+    addresses.domain_canonical.cache_clear()

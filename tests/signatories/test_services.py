@@ -789,3 +789,22 @@ def test_signature_create_is_one_statement(letter, sign, again):
     assert 'INSERT INTO "signatories_signature" AS t' in statement
     assert "ON CONFLICT" in statement and "DO UPDATE" in statement
     assert "INSERT INTO signatories_outboundemail" in statement
+
+
+def test_the_sign_up_statement_is_built_once_per_process(letter, sign):
+    """Composing the upsert through the ORM's compiler on every sign-up cost a sixth
+    of the sign view's CPU: the text is built once, the values bound on each call."""
+    from django.db import connection
+
+    services._signature_upsert_sql.cache_clear()
+    first = sign(letter, contact_email="one@kestrel.example").signature
+    second = sign(letter, contact_email="two@kestrel.example").signature
+    again = sign(letter, contact_email="one@kestrel.example", organisation="Renamed")
+    if connection.vendor == "postgresql":
+        info = services._signature_upsert_sql.cache_info()
+        assert (info.misses, info.hits) == (1, 2)
+    # Each call binds its own values: distinct rows, each stamped when it was made.
+    assert first.pk != second.pk and first.public_id != second.public_id
+    assert first.created_at <= second.created_at <= timezone.now()
+    assert again.signature.pk == first.pk and not again.created
+    assert again.signature.organisation == "Renamed"
