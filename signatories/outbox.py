@@ -182,8 +182,7 @@ def capped_email_insert(source: str) -> tuple[str, list]:
     """``INSERT … SELECT`` of the confirmation request (pending signature) or
     "already signed" email owed to each signature row of ``source``, aliased ``s``;
     the caller appends its WHERE (the cap, the states) and RETURNING. Returns the
-    SQL and its parameters."""
-    now = timezone.now()
+    SQL and its parameters (``capped_email_params``)."""
     sql = f"""
         INSERT INTO {OutboundEmail._meta.db_table} (kind, signature_id, recipient,
             language, state, attempts, next_attempt_at, lease_until, claimed_by,
@@ -192,7 +191,13 @@ def capped_email_insert(source: str) -> tuple[str, list]:
             s.language, %s, 0, %s, %s, '', '', %s
         FROM {source} s
     """  # noqa: S608 (table names come from the models)
-    params = [
+    return sql, capped_email_params()
+
+
+def capped_email_params() -> list:
+    """The parameters of ``capped_email_insert``'s SQL, as of now."""
+    now = timezone.now()
+    return [
         SignatureStatus.PENDING,
         EmailKind.CONFIRM,
         EmailKind.ALREADY_SIGNED,
@@ -201,7 +206,6 @@ def capped_email_insert(source: str) -> tuple[str, list]:
         queue_lease(),
         now,
     ]
-    return sql, params
 
 
 def email_queue_capped(*, signature_id: int, signing_open: bool) -> int | None:

@@ -236,7 +236,7 @@ def _signature_upsert_sql(changed: tuple[str, ...]) -> str:
         f"THEN {outbox.capped_count_sql('t.capped_emails')} ELSE t.capped_emails END"
     )
     returning = ", ".join(f'u."{f.column}"' for f in Signature._meta.concrete_fields)
-    mail, _mail_params = outbox.capped_email_insert("u")
+    mail, _params = outbox.capped_email_insert("u")  # its values bound per call
     return f"""
         WITH prior AS (
             SELECT logo FROM {table}
@@ -285,7 +285,7 @@ def _signature_upsert(
         f.get_db_prep_save(f.pre_save(candidate, True), connection)
         for f in _upsert_insert_fields()
     ]
-    _mail, mail_params = outbox.capped_email_insert("u")
+    mail_params = outbox.capped_email_params()
     all_fields = Signature._meta.concrete_fields
     with connection.cursor() as cursor:
         cursor.execute(
